@@ -1,13 +1,17 @@
 // Metrics: counters, gauges and fixed-bucket histograms, rendered in the
 // Prometheus text exposition format (version 0.0.4).
 //
-// Metrics are named `strata_*` and identified by name plus label set.
-// Get*() returns a reference that stays valid for the registry's lifetime, so
-// hot paths look a metric up once and then only touch atomics. Asking for an
-// existing name with a different type or help text returns the existing
-// family's metric type only if it matches; a type clash is a programming
-// error reported by Get*() returning a detached metric that is never rendered
-// (and a logged error).
+// Metrics are named `strata_*` and identified by name plus label set (the
+// order of labels does not matter). Get*() returns a reference that stays
+// valid for the registry's lifetime, so hot paths look a metric up once and
+// then only touch atomics; asking again for the same name and labels returns
+// the same metric. A family keeps the help text (and, for histograms, the
+// bounds) of its first registration. Programming errors -- a metric name not
+// matching [a-zA-Z_:][a-zA-Z0-9_:]*, a label name not matching
+// [a-zA-Z_][a-zA-Z0-9_]* (or starting with "__", or "le" on a histogram), a
+// repeated label name, an existing name asked for with another type or other
+// histogram bounds -- are logged as errors and answered with a detached
+// metric: usable, valid for the registry's lifetime, never rendered.
 //
 // Thread-safety: everything is safe for concurrent use. Updates are lock-free;
 // Get*() and Render take a mutex.
@@ -28,7 +32,9 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 
 class Counter {
  public:
-  void Increment(uint64_t n = 1) { value_.fetch_add(n, std::memory_order_relaxed); }
+  void Increment(uint64_t n = 1) {
+    value_.fetch_add(n, std::memory_order_relaxed);
+  }
   uint64_t value() const { return value_.load(std::memory_order_relaxed); }
 
  private:
@@ -47,22 +53,27 @@ class Gauge {
 
 class Histogram {
  public:
-  // `bounds`: strictly increasing upper bounds; +Inf is implicit.
+  // `bounds`: strictly increasing finite upper bounds; +Inf is implicit.
+  // Other input is repaired (sorted, de-duplicated, non-finite values
+  // dropped) and logged as an error.
   explicit Histogram(std::vector<double> bounds);
+  // Counts `value` in the first bucket whose bound is >= value (NaN: +Inf).
   void Observe(double value);
 
   struct Snapshot {
     std::vector<double> bounds;
     std::vector<uint64_t> cumulative_counts;  // per bound, then +Inf
-    uint64_t count = 0;
+    uint64_t count = 0;  // always equal to cumulative_counts.back()
     double sum = 0;
   };
+  // Not atomic across buckets while Observe() runs concurrently, but always
+  // internally consistent (cumulative counts never decrease; count matches).
   Snapshot Read() const;
+  const std::vector<double>& bounds() const { return bounds_; }
 
  private:
   std::vector<double> bounds_;
   std::unique_ptr<std::atomic<uint64_t>[]> buckets_;  // bounds_.size() + 1
-  std::atomic<uint64_t> count_{0};
   std::atomic<double> sum_{0};
 };
 

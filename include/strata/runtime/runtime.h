@@ -42,6 +42,7 @@
 namespace strata::runtime {
 
 class Reactor;
+class BlockingPool;
 
 enum class RuntimeKind { kIoUring, kPoll };
 // "io_uring" or "poll".
@@ -113,11 +114,14 @@ class Runtime {
     return next_reactor_.fetch_add(1, std::memory_order_relaxed);
   }
   bool OnReactorThread() const;
+  Status CreateUringReactors();
+  Status CreatePollReactors();
 
   RuntimeKind kind_ = RuntimeKind::kPoll;
   RuntimeOptions options_;
-  std::vector<std::unique_ptr<Reactor>> reactors_;
   std::unique_ptr<Semaphore> file_ops_;
+  std::unique_ptr<BlockingPool> pool_;
+  std::vector<std::unique_ptr<Reactor>> reactors_;
   std::atomic<size_t> next_reactor_{0};
 };
 
@@ -184,7 +188,7 @@ class JoinState {
 };
 
 template <typename T>
-DetachedTask RunToState(Task<T> task, std::shared_ptr<JoinState<T>> state) {
+::strata::detail::DetachedTask RunToState(Task<T> task, std::shared_ptr<JoinState<T>> state) {
   try {
     if constexpr (std::is_void_v<T>) {
       co_await std::move(task);
