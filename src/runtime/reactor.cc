@@ -33,26 +33,27 @@ void Reactor::Schedule(std::coroutine_handle<> h) {
     ready_.push_back(h);
     return;
   }
-  {
-    std::lock_guard lock(inbox_mu_);
-    inbox_handles_.push_back(h);
-  }
-  if (!wake_pending_.exchange(true, std::memory_order_acq_rel)) Wake();
+  std::lock_guard lock(inbox_mu_);
+  inbox_handles_.push_back(h);
+  WakeLocked();
 }
 
 void Reactor::PostCompletion(IoOp* op, int64_t result) {
-  {
-    std::lock_guard lock(inbox_mu_);
-    inbox_completions_.push_back(Completion{op, result});
-  }
-  if (!wake_pending_.exchange(true, std::memory_order_acq_rel)) Wake();
+  std::lock_guard lock(inbox_mu_);
+  inbox_completions_.push_back(Completion{op, result});
+  WakeLocked();
 }
 
 void Reactor::RequestCancel(uint64_t op_id) {
-  {
-    std::lock_guard lock(inbox_mu_);
-    inbox_cancels_.push_back(op_id);
-  }
+  std::lock_guard lock(inbox_mu_);
+  inbox_cancels_.push_back(op_id);
+  WakeLocked();
+}
+
+// Called with inbox_mu_ held: once the poster releases the lock it touches
+// nothing of this reactor, so the reactor may drain, stop and be destroyed
+// right after (a wake outside the lock would race with destruction).
+void Reactor::WakeLocked() {
   if (!wake_pending_.exchange(true, std::memory_order_acq_rel)) Wake();
 }
 

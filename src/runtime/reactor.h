@@ -83,6 +83,7 @@ class Reactor {
     int64_t result;
   };
   void Loop();
+  void WakeLocked();
   bool DrainInbox();
   void RunReady();
   void Shutdown();

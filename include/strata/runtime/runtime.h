@@ -133,30 +133,18 @@ class JoinState {
  public:
   template <typename... U>
   void Finish(U&&... value) {
-    std::coroutine_handle<> waiter;
-    {
+    if constexpr (!std::is_void_v<T>) {
       std::lock_guard lock(mu_);
-      if constexpr (!std::is_void_v<T>) value_.emplace(std::forward<U>(value)...);
-      done_ = true;
-      waiter = waiter_;
+      value_.emplace(std::forward<U>(value)...);
     }
-    cv_.notify_all();
-    if (waiter) waiter_runtime_->Schedule(waiter, waiter_reactor_);
+    Complete();
   }
   void Fail(std::exception_ptr e) {
-    error_ = std::move(e);
-    if constexpr (std::is_void_v<T>) {
-      Finish();
-    } else {
-      std::coroutine_handle<> waiter;
-      {
-        std::lock_guard lock(mu_);
-        done_ = true;
-        waiter = waiter_;
-      }
-      cv_.notify_all();
-      if (waiter) waiter_runtime_->Schedule(waiter, waiter_reactor_);
+    {
+      std::lock_guard lock(mu_);
+      error_ = std::move(e);
     }
+    Complete();
   }
   // Returns false if already done (resume immediately).
   bool SetWaiter(std::coroutine_handle<> h, Runtime* rt, size_t reactor) {
@@ -177,6 +165,22 @@ class JoinState {
   }
 
  private:
+  void Complete() {
+    std::coroutine_handle<> waiter;
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+      waiter = waiter_;
+    }
+    cv_.notify_all();
+    if (!waiter) return;
+    if (waiter_runtime_ != nullptr) {
+      waiter_runtime_->Schedule(waiter, waiter_reactor_);
+    } else {
+      waiter.resume();  // awaited outside a runtime: resume here
+    }
+  }
+
   std::mutex mu_;
   std::condition_variable cv_;
   bool done_ = false;

@@ -1,0 +1,43 @@
+# strata — the two commands of the quickstart are `make run` and `make test`.
+BUILD   ?= build
+JOBS    ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps configure build run test bench lint format install-check clean
+
+all: build
+
+deps:
+	bash scripts/setup-deps.sh
+
+configure: deps
+	cmake -G Ninja -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+# Release build of the library, the CLI (build/bin/strata) and the unit tests.
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The main job: a short local I/O benchmark suite on both runtimes.
+run: build
+	bash scripts/bench-suite.sh $(BUILD)/bin/strata
+
+# Every test: unit tests on both runtimes, ASan+UBSan, TSan, fuzz smoke,
+# and the installed-package consumer examples.
+test: build
+	BUILD=$(BUILD) JOBS=$(JOBS) bash scripts/run-tests.sh
+
+# strata vs fio on the same file, same run (see docs/benchmarks.md).
+bench: build
+	bash bench/local_vs_fio.sh --binary $(BUILD)/bin/strata
+
+lint: configure
+	bash scripts/lint.sh $(BUILD)
+
+format:
+	git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+install-check: build
+	BUILD=$(BUILD) bash scripts/check-install.sh
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-tsan $(BUILD)-fuzz

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Runs every test of `make test` against an existing Release build in $BUILD:
+#   1. unit tests, io_uring runtime (STRATA_IO_URING=auto; skips cleanly
+#      where the kernel refuses io_uring)
+#   2. unit tests, poll runtime (STRATA_IO_URING=off)
+#   3. ASan+UBSan build of the unit tests, both runtimes
+#   4. TSan build of the runtime and fs tests, both runtimes
+#   5. libFuzzer smoke runs (clang)
+#   6. the installed CMake package and pkg-config file, used by examples/
+# Keeps going after a failure and exits non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+JOBS=${JOBS:-$(nproc)}
+passed=0
+failed=0
+failures=()
+
+# ctest with a label; adds its counts to the totals.
+run_ctest() {  # name dir label [env...]
+  local name=$1 dir=$2 label=$3
+  shift 3
+  echo "=== $name"
+  local log
+  log=$(mktemp)
+  env "$@" ctest --test-dir "$dir" -L "$label" --output-on-failure 2>&1 | tee "$log"
+  local line
+  line=$(grep -E "tests passed, [0-9]+ tests failed out of" "$log" | tail -1)
+  if [ -z "$line" ]; then
+    failed=$((failed + 1)); failures+=("$name (no tests ran)")
+  else
+    local total bad
+    bad=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/')
+    total=$(echo "$line" | sed -E 's/.* tests failed out of ([0-9]+).*/\1/')
+    passed=$((passed + total - bad)); failed=$((failed + bad))
+    [ "$bad" -eq 0 ] || failures+=("$name")
+  fi
+  rm -f "$log"
+}
+
+step() {  # name command...
+  local name=$1
+  shift
+  echo "=== $name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); failures+=("$name")
+  fi
+}
+
+configure_variant() {  # dir extra-cmake-args...
+  local dir=$1
+  shift
+  cmake -G Ninja -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null &&
+    cmake --build "$dir" -j "$JOBS"
+}
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+
+run_ctest "unit (io_uring)" "$BUILD" unit STRATA_IO_URING=auto
+run_ctest "unit (poll)" "$BUILD" unit STRATA_IO_URING=off
+
+if step "build asan+ubsan" configure_variant "$BUILD-asan" \
+    -DSTRATA_SANITIZE=address,undefined -DSTRATA_TEST_LAYERS="core;runtime;fs;cli"; then
+  run_ctest "unit asan+ubsan (io_uring)" "$BUILD-asan" unit STRATA_IO_URING=auto
+  run_ctest "unit asan+ubsan (poll)" "$BUILD-asan" unit STRATA_IO_URING=off
+fi
+
+if step "build tsan" configure_variant "$BUILD-tsan" \
+    -DSTRATA_SANITIZE=thread -DSTRATA_BUILD_CLI=OFF -DSTRATA_TEST_LAYERS="runtime;fs"; then
+  run_ctest "runtime+fs tsan (io_uring)" "$BUILD-tsan" unit STRATA_IO_URING=auto
+  run_ctest "runtime+fs tsan (poll)" "$BUILD-tsan" unit STRATA_IO_URING=off
+fi
+
+if step "build fuzz (clang)" configure_variant "$BUILD-fuzz" \
+    -DCMAKE_CXX_COMPILER=clang++ -DSTRATA_BUILD_FUZZ=ON -DSTRATA_BUILD_TESTS=ON \
+    -DSTRATA_TEST_LAYERS=none -DSTRATA_BUILD_CLI=OFF -DSTRATA_SANITIZE=address,undefined; then
+  run_ctest "fuzz smoke" "$BUILD-fuzz" fuzz
+fi
+
+step "installed package + examples" env BUILD="$BUILD" bash scripts/check-install.sh
+
+echo
+if [ ${#failures[@]} -gt 0 ]; then
+  echo "FAILED: ${failures[*]}"
+fi
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
