@@ -60,6 +60,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 
+step "coroutine rules" bash scripts/check-coroutine-rules.sh
 run_ctest "unit (io_uring)" "$BUILD" unit STRATA_IO_URING=auto
 run_ctest "unit (poll)" "$BUILD" unit STRATA_IO_URING=off
 

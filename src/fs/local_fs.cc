@@ -50,16 +50,14 @@ Task<Result<FileInfo>> StatPath(const std::string& path) {
 }
 
 // if_match / etag-valued if_none_match, checked before opening.
-Task<Status> CheckPreconditions(const std::string& path,
-                                const OpenOptions& o) {
+Task<Status> CheckPreconditions(const std::string& path, const OpenOptions& o) {
   bool etag_none_match = o.if_none_match && *o.if_none_match != "*";
   if (!o.if_match && !etag_none_match) co_return Status::OK();
   auto info = co_await StatPath(path);
   if (!info.ok()) co_return info.status();
   if (o.if_match && info->etag != *o.if_match) {
-    co_return FailedPreconditionError("open " + path + ": etag " +
-                                      info->etag + " does not match " +
-                                      *o.if_match);
+    co_return FailedPreconditionError("open " + path + ": etag " + info->etag +
+                                      " does not match " + *o.if_match);
   }
   if (etag_none_match && info->etag == *o.if_none_match) {
     co_return FailedPreconditionError("open " + path + ": etag matches " +
@@ -140,8 +138,8 @@ Task<Status> LocalFileSystem::SyncDir(std::string path) {
 
 Task<Status> LocalFileSystem::CreateDir(std::string path, bool recursive) {
   if (recursive) {
-    auto r = co_await runtime::RunBlocking(
-        [path] { return local::MakeDirs(path); });
+    auto make_dirs = [path] { return local::MakeDirs(path); };
+    auto r = co_await runtime::RunBlocking(std::move(make_dirs));
     STRATA_CO_RETURN_IF_ERROR(r);
     co_return co_await MaybeSyncParent(path, false);
   }
@@ -164,8 +162,8 @@ Task<Status> LocalFileSystem::Remove(std::string path) {
 
 Task<Status> LocalFileSystem::RemoveDir(std::string path, bool recursive) {
   if (recursive) {
-    auto r = co_await runtime::RunBlocking(
-        [path] { return local::RemoveTree(path); });
+    auto remove_tree = [path] { return local::RemoveTree(path); };
+    auto r = co_await runtime::RunBlocking(std::move(remove_tree));
     STRATA_CO_RETURN_IF_ERROR(r);
     co_return co_await MaybeSyncParent(path, false);
   }
@@ -191,8 +189,8 @@ Task<Status> LocalFileSystem::Rename(std::string from, std::string to) {
 }
 
 Task<Status> LocalFileSystem::Copy(std::string from, std::string to) {
-  auto r = co_await runtime::RunBlocking(
-      [from, to] { return local::CopyFile(from, to); });
+  auto copy = [from, to] { return local::CopyFile(from, to); };
+  auto r = co_await runtime::RunBlocking(std::move(copy));
   STRATA_CO_RETURN_IF_ERROR(r);
   co_return co_await MaybeSyncParent(to, false);
 }
@@ -203,8 +201,8 @@ ListStream LocalFileSystem::List(std::string path, ListOptions options) {
         "list " + path + ": ListOptions::page_size must be at least 1"));
     co_return;
   }
-  auto entries = co_await runtime::RunBlocking(
-      [path, options] { return local::ScanDirectory(path, options); });
+  auto scan = [path, options] { return local::ScanDirectory(path, options); };
+  auto entries = co_await runtime::RunBlocking(std::move(scan));
   if (!entries.ok()) {
     co_yield Result<ListPage>(entries.status());
     co_return;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,7 +35,12 @@ class RuntimeTest : public testing::TestWithParam<Param> {
     return rt.ok() ? std::move(rt).value() : nullptr;
   }
   void SetUp() override {
-    if (GetParam().mode == IoUringMode::kOn && !IoUringAvailable()) {
+    if (GetParam().mode != IoUringMode::kOn) return;
+    auto env = IoUringModeFromEnv();
+    if (env.ok() && *env == IoUringMode::kOff) {
+      GTEST_SKIP() << "STRATA_IO_URING=off disables the io_uring runtime";
+    }
+    if (!IoUringAvailable()) {
       GTEST_SKIP() << "io_uring is not available on this kernel";
     }
   }
@@ -58,8 +64,7 @@ TEST_P(RuntimeTest, BlockOnReturnsValue) {
 }
 
 Task<size_t> WhichReactor() {
-  co_return Runtime::Current() != nullptr ? detail::CurrentReactorIndex()
-                                          : 999;
+  co_return Runtime::Current() != nullptr ? detail::CurrentReactorIndex() : 999;
 }
 
 TEST_P(RuntimeTest, SpawnRoundRobinsAcrossReactors) {
@@ -250,7 +255,8 @@ TEST_P(RuntimeTest, SemaphoreBoundsConcurrencyAcrossReactors) {
   Semaphore sem(3);
   std::atomic<int> active{0}, peak{0};
   std::vector<JoinHandle<void>> hs;
-  for (int i = 0; i < 40; ++i) hs.push_back(rt->Spawn(HoldPermit(&sem, &active, &peak)));
+  for (int i = 0; i < 40; ++i)
+    hs.push_back(rt->Spawn(HoldPermit(&sem, &active, &peak)));
   for (auto& h : hs) h.Join();
   EXPECT_EQ(peak.load(), 3);
   EXPECT_EQ(sem.available(), 3u);
@@ -291,6 +297,27 @@ INSTANTIATE_TEST_SUITE_P(Kinds, RuntimeTest,
                                          Param{"poll", IoUringMode::kOff}),
                          [](const auto& info) { return info.param.name; });
 
+// Sets an environment variable for one scope, restoring the old value.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    Set(value);
+  }
+  ~ScopedEnv() { Set(old_ ? old_->c_str() : nullptr); }
+  void Set(const char* value) {
+    if (value) {
+      ::setenv(name_, value, 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
 TEST(RuntimeOptionsTest, RejectsBadOptionsNamingThem) {
   RuntimeOptions o;
   o.reactor_threads = 0;
@@ -301,25 +328,24 @@ TEST(RuntimeOptionsTest, RejectsBadOptionsNamingThem) {
 }
 
 TEST(RuntimeOptionsTest, EnvironmentSelectsKind) {
-  ::setenv("STRATA_IO_URING", "off", 1);
+  ScopedEnv env("STRATA_IO_URING", "off");
   auto rt = Runtime::Create();
   ASSERT_TRUE(rt.ok());
   EXPECT_EQ((*rt)->kind(), RuntimeKind::kPoll);
-  ::setenv("STRATA_IO_URING", "sometimes", 1);
+  env.Set("sometimes");
   auto bad = Runtime::Create();
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("STRATA_IO_URING"), std::string::npos);
-  ::unsetenv("STRATA_IO_URING");
 }
 
 TEST(RuntimeOptionsTest, MaxConcurrentFileOpsFromEnvironment) {
-  ::setenv("STRATA_MAX_CONCURRENT_FILE_OPS", "7", 1);
+  ScopedEnv env("STRATA_MAX_CONCURRENT_FILE_OPS", "7");
   auto rt = Runtime::Create();
   ASSERT_TRUE(rt.ok());
   EXPECT_EQ((*rt)->file_ops().capacity(), 7u);
-  ::setenv("STRATA_MAX_CONCURRENT_FILE_OPS", "-3", 1);
+  env.Set("-3");
   EXPECT_FALSE(Runtime::Create().ok());
-  ::unsetenv("STRATA_MAX_CONCURRENT_FILE_OPS");
+  env.Set(nullptr);
   auto dflt = Runtime::Create();
   ASSERT_TRUE(dflt.ok());
   EXPECT_EQ((*dflt)->file_ops().capacity(), 1024u);

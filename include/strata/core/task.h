@@ -13,8 +13,13 @@
 // Thread-safety: a Task is a single-owner value. Its body runs on whichever
 // thread resumes it (in strata, a runtime's reactor thread).
 //
-// Style note: do not write coroutine lambdas with captures; the closure dies
-// before the frame. Use free functions or member functions with parameters.
+// Style notes:
+// - Do not write coroutine lambdas with captures; the closure dies before the
+//   frame. Use free functions or member functions with parameters.
+// - Never write a lambda expression inside a co_await expression
+//   (`co_await RunBlocking([x] {...})`): GCC 12 destroys that closure twice.
+//   Name it first: `auto fn = [x] {...}; co_await RunBlocking(std::move(fn));`
+//   scripts/check-coroutine-rules.sh enforces this in `make test`.
 #pragma once
 
 #include <coroutine>
@@ -66,10 +71,8 @@ class TaskPromise final : public TaskPromiseBase {
   Task<T> get_return_object() noexcept;
 
   template <typename U>
-    requires std::is_convertible_v<U&&, T>
-  void return_value(U&& value) {
-    value_.emplace(std::forward<U>(value));
-  }
+  requires std::is_convertible_v<U&&, T>
+  void return_value(U&& value) { value_.emplace(std::forward<U>(value)); }
 
   T TakeResult() {
     RethrowIfFailed();
