@@ -17,7 +17,9 @@ using local::FileOpsLimit;
 
 LocalFile::LocalFile(int fd, std::string path, bool direct,
                      uint64_t write_offset)
-    : fd_(fd), path_(std::move(path)), direct_(direct),
+    : fd_(fd),
+      path_(std::move(path)),
+      direct_(direct),
       write_offset_(write_offset) {}
 
 LocalFile::~LocalFile() {
@@ -37,10 +39,12 @@ Status LocalFile::CheckAligned(const void* data, size_t len,
       offset % a == 0) {
     return Status::OK();
   }
-  return InvalidArgumentError(
-      "O_DIRECT I/O on " + path_ + " needs buffer address, offset and length "
-      "aligned to " + std::to_string(a) + " bytes (got offset " +
-      std::to_string(offset) + ", length " + std::to_string(len) + ")");
+  return InvalidArgumentError("O_DIRECT I/O on " + path_ +
+                              " needs buffer address, offset and length "
+                              "aligned to " +
+                              std::to_string(a) + " bytes (got offset " +
+                              std::to_string(offset) + ", length " +
+                              std::to_string(len) + ")");
 }
 
 Status LocalFile::IoError(int neg_errno, const char* op) const {
@@ -85,9 +89,11 @@ Task<Result<size_t>> LocalFile::ReadV(std::span<const MutableBytes> dsts,
 
 Task<Status> LocalFile::Write(ConstBytes src, const IoOptions& options) {
   STRATA_CO_RETURN_IF_ERROR(CheckOpen());
-  STRATA_CO_RETURN_IF_ERROR(CheckAligned(src.data(), src.size(), write_offset_));
+  STRATA_CO_RETURN_IF_ERROR(
+      CheckAligned(src.data(), src.size(), write_offset_));
   auto permit = co_await FileOpsLimit().Acquire();
-  int64_t n = co_await runtime::WriteFull(fd_, src, write_offset_, options.stop);
+  int64_t n =
+      co_await runtime::WriteFull(fd_, src, write_offset_, options.stop);
   if (n < 0) co_return IoError(static_cast<int>(n), "write");
   write_offset_ += static_cast<uint64_t>(n);
   co_return Status::OK();

@@ -29,10 +29,10 @@ FileInfo InfoFromStatx(const std::string& path, const struct statx& st) {
   info.mtime = std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(ns));
   if (!info.is_dir) {
-    info.etag = fmt::format("{:x}-{:x}-{:x}.{:x}-{:x}.{:x}", st.stx_ino,
-                            st.stx_size, st.stx_mtime.tv_sec,
-                            st.stx_mtime.tv_nsec, st.stx_ctime.tv_sec,
-                            st.stx_ctime.tv_nsec);
+    info.etag =
+        fmt::format("{:x}-{:x}-{:x}.{:x}-{:x}.{:x}", st.stx_ino, st.stx_size,
+                    st.stx_mtime.tv_sec, st.stx_mtime.tv_nsec,
+                    st.stx_ctime.tv_sec, st.stx_ctime.tv_nsec);
   }
   return info;
 }

@@ -8,7 +8,8 @@ namespace strata::runtime {
 
 BlockingPool::BlockingPool(size_t threads) {
   workers_.reserve(threads);
-  for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
+  for (size_t i = 0; i < threads; ++i)
+    workers_.emplace_back([this] { Work(); });
 }
 
 BlockingPool::~BlockingPool() {

@@ -17,9 +17,8 @@ int64_t Ret(int64_t r) { return r < 0 ? -errno : r; }
 
 int64_t WaitFd(int fd, short events, std::chrono::nanoseconds timeout) {
   struct pollfd p = {fd, events, 0};
-  int ms = timeout.count() > 0
-               ? static_cast<int>(timeout.count() / 1000000 + 1)
-               : -1;
+  int ms = timeout.count() > 0 ? static_cast<int>(timeout.count() / 1000000 + 1)
+                               : -1;
   int r = ::poll(&p, 1, ms);
   return r < 0 ? -errno : 0;
 }

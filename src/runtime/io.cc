@@ -42,13 +42,14 @@ Task<int64_t> VectoredFull(IoOpcode opcode, int fd,
   while (first < iov.size()) {
     IoRequest req = FdRequest(opcode, fd);
     req.iov = iov.data() + first;
-    req.iovcnt = static_cast<int>(std::min<size_t>(iov.size() - first, IOV_MAX));
+    req.iovcnt =
+        static_cast<int>(std::min<size_t>(iov.size() - first, IOV_MAX));
     req.offset = offset + static_cast<uint64_t>(total);
     int64_t n = co_await IoOp(req, stop);
     if (n < 0) co_return n;
     if (n == 0) {
       if (opcode == IoOpcode::kReadV) break;  // EOF
-      co_return -EIO;  // a write that makes no progress
+      co_return -EIO;                         // a write that makes no progress
     }
     total += n;
     Advance(iov, first, static_cast<uint64_t>(n));
@@ -74,8 +75,8 @@ Task<int64_t> ReadFull(int fd, std::span<std::byte> dst, uint64_t offset,
   co_return static_cast<int64_t>(done);
 }
 
-Task<int64_t> WriteFull(int fd, std::span<const std::byte> src,
-                        uint64_t offset, std::stop_token stop) {
+Task<int64_t> WriteFull(int fd, std::span<const std::byte> src, uint64_t offset,
+                        std::stop_token stop) {
   size_t done = 0;
   while (done < src.size()) {
     IoRequest req = FdRequest(IoOpcode::kWrite, fd);

@@ -92,7 +92,8 @@ void PollReactor::AddFdWaiter(IoOp* op) {
 void PollReactor::UpdateInterest(int fd) {
   FdWaiters& w = fd_waiters_[fd];
   struct epoll_event ev {};
-  ev.events = (w.reader ? uint32_t{EPOLLIN} : 0u) | (w.writer ? uint32_t{EPOLLOUT} : 0u);
+  ev.events = (w.reader ? uint32_t{EPOLLIN} : 0u) |
+              (w.writer ? uint32_t{EPOLLOUT} : 0u);
   ev.data.fd = fd;
   if (ev.events == 0) {
     if (w.registered) ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);

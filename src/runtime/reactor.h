@@ -75,7 +75,9 @@ class Reactor {
   bool CancelInPool(IoOp* op);
   size_t pool_inflight() const { return pool_inflight_; }
   // Must be called by Poll() when the wake signal fired.
-  void ClearWakeFlag() { wake_pending_.store(false, std::memory_order_release); }
+  void ClearWakeFlag() {
+    wake_pending_.store(false, std::memory_order_release);
+  }
 
  private:
   struct Completion {

@@ -27,7 +27,8 @@ Result<size_t> MaxFileOpsFromEnv() {
   if (*v < '0' || *v > '9' || *end != '\0' || n == 0) {
     return InvalidArgumentError(
         std::string("STRATA_MAX_CONCURRENT_FILE_OPS must be a positive "
-                    "integer, got '") + v + "'");
+                    "integer, got '") +
+        v + "'");
   }
   return static_cast<size_t>(n);
 }
@@ -98,7 +99,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Create(RuntimeOptions options) {
       if (mode == IoUringMode::kOn) {
         return Status(StatusCode::kUnavailable,
                       "io_uring required (STRATA_IO_URING=on) but "
-                      "unavailable: " + std::string(s.message()),
+                      "unavailable: " +
+                          std::string(s.message()),
                       s.sys_errno());
       }
       Logger().info("io_uring unavailable ({}); using the poll runtime",
@@ -115,8 +117,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Create(RuntimeOptions options) {
 Status Runtime::CreateUringReactors() {
   kind_ = RuntimeKind::kIoUring;
   for (size_t i = 0; i < options_.reactor_threads; ++i) {
-    STRATA_ASSIGN_OR_RETURN(auto r,
-                            UringReactor::Create(this, i, pool_.get(), options_));
+    STRATA_ASSIGN_OR_RETURN(
+        auto r, UringReactor::Create(this, i, pool_.get(), options_));
     reactors_.push_back(std::move(r));
   }
   return Status::OK();

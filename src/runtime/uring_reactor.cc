@@ -114,7 +114,8 @@ void UringReactor::PrepareSqe(struct io_uring_sqe* sqe, IoOp* op) {
     case IoOpcode::kWriteV:
       return io_uring_prep_writev(sqe, r.fd, r.iov, r.iovcnt, r.offset);
     case IoOpcode::kFsync:
-      return io_uring_prep_fsync(sqe, r.fd, r.flags ? IORING_FSYNC_DATASYNC : 0);
+      return io_uring_prep_fsync(sqe, r.fd,
+                                 r.flags ? IORING_FSYNC_DATASYNC : 0);
     case IoOpcode::kOpenAt:
       return io_uring_prep_openat(sqe, r.fd, r.path, r.flags, r.mode);
     case IoOpcode::kClose:
@@ -272,7 +273,8 @@ void UringReactor::Dispatch(uint64_t user_data, int32_t res) {
     return;
   }
   if (opcode == IoOpcode::kTimeout && res == -ETIME) res = 0;
-  if ((opcode == IoOpcode::kPollIn || opcode == IoOpcode::kPollOut) && res > 0) {
+  if ((opcode == IoOpcode::kPollIn || opcode == IoOpcode::kPollOut) &&
+      res > 0) {
     res = 0;
   }
   Finish(op, res);

@@ -61,7 +61,8 @@ class [[nodiscard]] AsyncStream {
   };
 
   AsyncStream() = default;
-  AsyncStream(AsyncStream&& o) noexcept : handle_(std::exchange(o.handle_, {})) {}
+  AsyncStream(AsyncStream&& o) noexcept
+      : handle_(std::exchange(o.handle_, {})) {}
   AsyncStream& operator=(AsyncStream&& o) noexcept {
     if (this != &o) {
       if (handle_) handle_.destroy();
@@ -87,7 +88,8 @@ class [[nodiscard]] AsyncStream {
       std::optional<T> await_resume() {
         if (!handle) return std::nullopt;
         auto& p = handle.promise();
-        if (p.exception_) std::rethrow_exception(std::exchange(p.exception_, {}));
+        if (p.exception_)
+          std::rethrow_exception(std::exchange(p.exception_, {}));
         if (handle.done()) return std::nullopt;
         return std::exchange(p.current_, std::nullopt);
       }

@@ -107,8 +107,8 @@ class BufferPool {
   };
 
   struct Stats {
-    uint64_t hits = 0;       // Acquire() served from the cache
-    uint64_t misses = 0;     // Acquire() that allocated (incl. oversize)
+    uint64_t hits = 0;        // Acquire() served from the cache
+    uint64_t misses = 0;      // Acquire() that allocated (incl. oversize)
     size_t cached_bytes = 0;  // bytes held in the cache now
     size_t outstanding = 0;   // buffers handed out and not yet destroyed
   };

@@ -27,15 +27,15 @@ class [[nodiscard]] Result {
   Result(Status&& status) : status_(std::move(status)) {            // NOLINT
     CheckNotOk();
   }
-  Result(const T& value) : value_(value) {}       // NOLINT
+  Result(const T& value) : value_(value) {}        // NOLINT
   Result(T&& value) : value_(std::move(value)) {}  // NOLINT
-  template <typename U,
-            typename = std::enable_if_t<
-                std::is_constructible_v<T, U&&> &&
-                !std::is_same_v<std::decay_t<U>, T> &&
-                !std::is_same_v<std::decay_t<U>, Status> &&
-                !std::is_same_v<std::decay_t<U>, Result<T>>>>
-  Result(U&& value) : value_(std::in_place, std::forward<U>(value)) {}  // NOLINT
+  template <typename U, typename = std::enable_if_t<
+                            std::is_constructible_v<T, U&&> &&
+                            !std::is_same_v<std::decay_t<U>, T> &&
+                            !std::is_same_v<std::decay_t<U>, Status> &&
+                            !std::is_same_v<std::decay_t<U>, Result<T>>>>
+  Result(U&& value)
+      : value_(std::in_place, std::forward<U>(value)) {}  // NOLINT
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
@@ -87,12 +87,12 @@ const Status& AsStatus(const Result<T>& r) {
 // returns its status from the enclosing function.
 #define STRATA_ASSIGN_OR_RETURN(lhs, expr) \
   STRATA_ASSIGN_OR_RETURN_IMPL_(           \
-      STRATA_STATUS_CONCAT_(strata_result_, __LINE__), lhs, expr, return)
+      STRATA_STATUS_CONCAT_(strata_result_, __LINE__), lhs, expr, return )
 
 // Coroutine twin: co_returns the status instead.
 #define STRATA_CO_ASSIGN_OR_RETURN(lhs, expr) \
   STRATA_ASSIGN_OR_RETURN_IMPL_(              \
-      STRATA_STATUS_CONCAT_(strata_result_, __LINE__), lhs, expr, co_return)
+      STRATA_STATUS_CONCAT_(strata_result_, __LINE__), lhs, expr, co_return )
 
 #define STRATA_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr, ret) \
   auto tmp = (expr);                                       \

@@ -111,17 +111,17 @@ Status ErrnoToStatus(int sys_errno, std::string_view context);
 #define STRATA_STATUS_CONCAT_(a, b) STRATA_STATUS_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function if `expr` is not OK.
-#define STRATA_RETURN_IF_ERROR(expr)                      \
-  do {                                                    \
+#define STRATA_RETURN_IF_ERROR(expr)                            \
+  do {                                                          \
     ::strata::Status strata_status_ = ::strata::AsStatus(expr); \
-    if (!strata_status_.ok()) return strata_status_;      \
+    if (!strata_status_.ok()) return strata_status_;            \
   } while (0)
 
 // Coroutine twin: co_returns the status if `expr` is not OK.
-#define STRATA_CO_RETURN_IF_ERROR(expr)                   \
-  do {                                                    \
+#define STRATA_CO_RETURN_IF_ERROR(expr)                         \
+  do {                                                          \
     ::strata::Status strata_status_ = ::strata::AsStatus(expr); \
-    if (!strata_status_.ok()) co_return strata_status_;   \
+    if (!strata_status_.ok()) co_return strata_status_;         \
   } while (0)
 
 namespace strata {

@@ -93,8 +93,9 @@ inline Task<void> WhenAll(std::vector<Task<void>> tasks) {
 
 // Heterogeneous form: co_await WhenAll(TaskA(), TaskB()) → std::tuple<A, B>.
 template <typename... Ts>
-  requires(sizeof...(Ts) > 0 && (!std::is_void_v<Ts> && ...))
-Task<std::tuple<Ts...>> WhenAll(Task<Ts>... tasks) {
+requires(sizeof...(Ts) > 0 &&
+         (!std::is_void_v<Ts> &&
+          ...)) Task<std::tuple<Ts...>> WhenAll(Task<Ts>... tasks) {
   detail::WhenAllLatch latch(sizeof...(Ts));
   std::tuple<std::optional<Ts>...> slots;
   [&]<size_t... I>(std::index_sequence<I...>) {
@@ -102,7 +103,8 @@ Task<std::tuple<Ts...>> WhenAll(Task<Ts>... tasks) {
          .Release()
          .resume(),
      ...);
-  }(std::index_sequence_for<Ts...>{});
+  }
+  (std::index_sequence_for<Ts...>{});
   co_await detail::LatchAwaiter{&latch};
   co_return std::apply(
       [](auto&... s) { return std::tuple<Ts...>(std::move(*s)...); }, slots);

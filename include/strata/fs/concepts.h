@@ -29,7 +29,7 @@ concept SequentialWriter = requires(F& f, ConstBytes src) {
 
 template <typename S>
 concept FileSystemLike = requires(S& s, std::string p, OpenOptions o) {
-  { s.Open(p, o) };
+  {s.Open(p, o)};
   { s.Stat(p) } -> std::same_as<Task<Result<FileInfo>>>;
   { s.List(p, ListOptions{}) } -> std::same_as<ListStream>;
   { s.Remove(p) } -> std::same_as<Task<Status>>;

@@ -45,8 +45,7 @@ class File {
   virtual Task<Result<size_t>> ReadV(std::span<const MutableBytes> dsts,
                                      uint64_t offset,
                                      const IoOptions& options = {}) = 0;
-  virtual Task<Status> Write(ConstBytes src,
-                             const IoOptions& options = {}) = 0;
+  virtual Task<Status> Write(ConstBytes src, const IoOptions& options = {}) = 0;
   virtual Task<Status> WriteV(std::span<const ConstBytes> srcs,
                               const IoOptions& options = {}) = 0;
   virtual Task<Status> WriteAt(ConstBytes src, uint64_t offset,

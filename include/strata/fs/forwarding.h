@@ -68,9 +68,7 @@ class ForwardingFileSystem : public FileSystem {
   const std::shared_ptr<FileSystem>& target() const { return target_; }
 
   std::string_view name() const override { return target_->name(); }
-  Capabilities capabilities() const override {
-    return target_->capabilities();
-  }
+  Capabilities capabilities() const override { return target_->capabilities(); }
   Task<Result<std::unique_ptr<File>>> Open(std::string path,
                                            OpenOptions options) override {
     return target_->Open(std::move(path), std::move(options));

@@ -31,8 +31,8 @@ namespace strata::runtime {
 
 Task<int64_t> ReadFull(int fd, std::span<std::byte> dst, uint64_t offset,
                        std::stop_token stop = {});
-Task<int64_t> WriteFull(int fd, std::span<const std::byte> src,
-                        uint64_t offset, std::stop_token stop = {});
+Task<int64_t> WriteFull(int fd, std::span<const std::byte> src, uint64_t offset,
+                        std::stop_token stop = {});
 // Scatter/gather: `iov` is copied, so the caller's array may be temporary.
 Task<int64_t> ReadVFull(int fd, std::span<const struct iovec> iov,
                         uint64_t offset, std::stop_token stop = {});

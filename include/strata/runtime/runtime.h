@@ -192,7 +192,8 @@ class JoinState {
 };
 
 template <typename T>
-::strata::detail::DetachedTask RunToState(Task<T> task, std::shared_ptr<JoinState<T>> state) {
+::strata::detail::DetachedTask RunToState(Task<T> task,
+                                          std::shared_ptr<JoinState<T>> state) {
   try {
     if constexpr (std::is_void_v<T>) {
       co_await std::move(task);
