@@ -1,0 +1,180 @@
+// MemoryFile: reads and writes over a memory_internal::Data.
+
+#include <cerrno>
+#include <cstring>
+#include <new>
+
+#include "fs/memory_tree.h"
+#include "strata/fs/memory.h"
+
+namespace strata::fs {
+namespace {
+
+std::string Context(const char* op, const std::string& path) {
+  std::string context(op);
+  context += ' ';
+  context += path;
+  return context;
+}
+
+// Larger files are refused with EFBIG rather than attempted.
+constexpr uint64_t kMaxFileSize = uint64_t{1} << 40;
+
+bool Aligned(uint64_t value) { return value % kDirectIoAlignment == 0; }
+
+// Grows `bytes` to `size` (zero-filled); false if memory runs out.
+bool GrowTo(std::vector<std::byte>& bytes, uint64_t size) {
+  if (size <= bytes.size()) return true;
+  if (size > bytes.max_size()) return false;
+  try {
+    bytes.resize(size);
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+MemoryFile::MemoryFile(std::string path,
+                       std::shared_ptr<memory_internal::Data> data, Mode mode)
+    : path_(std::move(path)), data_(std::move(data)), mode_(mode) {}
+
+MemoryFile::~MemoryFile() = default;
+
+Status MemoryFile::CheckOpen(const char* op) const {
+  if (closed_.load(std::memory_order_acquire)) {
+    return FailedPreconditionError(Context(op, path_) + ": file is closed");
+  }
+  return Status::OK();
+}
+
+Status MemoryFile::CheckUsable(const char* op, bool writing,
+                               const IoOptions& options) const {
+  STRATA_RETURN_IF_ERROR(CheckOpen(op));
+  if (options.stop.stop_requested()) {
+    return Status(StatusCode::kCancelled, Context(op, path_) + ": cancelled",
+                  ECANCELED);
+  }
+  if (writing ? !mode_.write : !mode_.read) {
+    return Status(StatusCode::kInvalidArgument,
+                  Context(op, path_) + (writing ? ": not opened for writing"
+                                                : ": not opened for reading"),
+                  EBADF);
+  }
+  return Status::OK();
+}
+
+Status MemoryFile::CheckAligned(const char* op, const void* data, size_t len,
+                                uint64_t offset) const {
+  if (!mode_.direct) return Status::OK();
+  if (Aligned(reinterpret_cast<uintptr_t>(data)) && Aligned(len) &&
+      Aligned(offset)) {
+    return Status::OK();
+  }
+  return Status(StatusCode::kInvalidArgument,
+                Context(op, path_) +
+                    ": O_DIRECT needs buffer address, length and offset "
+                    "aligned to kDirectIoAlignment (4096 bytes)",
+                EINVAL);
+}
+
+Result<size_t> MemoryFile::DoRead(std::span<const MutableBytes> dsts,
+                                  uint64_t offset, const IoOptions& options) {
+  STRATA_RETURN_IF_ERROR(CheckUsable("read", false, options));
+  uint64_t at = offset;
+  for (const MutableBytes& dst : dsts) {
+    STRATA_RETURN_IF_ERROR(CheckAligned("read", dst.data(), dst.size(), at));
+    at += dst.size();
+  }
+  std::shared_lock lock(data_->mu);
+  const std::vector<std::byte>& bytes = data_->bytes;
+  size_t total = 0;
+  for (const MutableBytes& dst : dsts) {
+    if (offset >= bytes.size()) break;
+    size_t n = static_cast<size_t>(
+        std::min<uint64_t>(dst.size(), bytes.size() - offset));
+    if (n > 0) std::memcpy(dst.data(), bytes.data() + offset, n);
+    offset += n;
+    total += n;
+    if (n < dst.size()) break;
+  }
+  return total;
+}
+
+Status MemoryFile::DoWrite(const char* op, std::span<const ConstBytes> srcs,
+                           std::optional<uint64_t> at,
+                           const IoOptions& options) {
+  STRATA_RETURN_IF_ERROR(CheckUsable(op, true, options));
+  uint64_t total = 0;
+  for (const ConstBytes& src : srcs) total += src.size();
+  std::unique_lock lock(data_->mu);
+  std::vector<std::byte>& bytes = data_->bytes;
+  uint64_t pos = at ? *at : (mode_.append ? bytes.size() : write_offset_);
+  uint64_t check_at = pos;
+  for (const ConstBytes& src : srcs) {
+    STRATA_RETURN_IF_ERROR(CheckAligned(op, src.data(), src.size(), check_at));
+    check_at += src.size();
+  }
+  if (pos > kMaxFileSize || total > kMaxFileSize - pos) {
+    return ErrnoToStatus(EFBIG, Context(op, path_));
+  }
+  if (!GrowTo(bytes, pos + total)) {
+    return ErrnoToStatus(ENOMEM, Context(op, path_));
+  }
+  uint64_t end = pos;
+  for (const ConstBytes& src : srcs) {
+    if (!src.empty()) std::memcpy(bytes.data() + end, src.data(), src.size());
+    end += src.size();
+  }
+  if (total > 0) data_->Touch();
+  if (!at) write_offset_ = end;
+  return Status::OK();
+}
+
+Task<Result<size_t>> MemoryFile::ReadAt(MutableBytes dst, uint64_t offset,
+                                        const IoOptions& options) {
+  co_return DoRead(std::span<const MutableBytes>(&dst, 1), offset, options);
+}
+
+Task<Result<size_t>> MemoryFile::ReadV(std::span<const MutableBytes> dsts,
+                                       uint64_t offset,
+                                       const IoOptions& options) {
+  co_return DoRead(dsts, offset, options);
+}
+
+Task<Status> MemoryFile::Write(ConstBytes src, const IoOptions& options) {
+  co_return DoWrite("write", std::span<const ConstBytes>(&src, 1), std::nullopt,
+                    options);
+}
+
+Task<Status> MemoryFile::WriteV(std::span<const ConstBytes> srcs,
+                                const IoOptions& options) {
+  co_return DoWrite("write", srcs, std::nullopt, options);
+}
+
+Task<Status> MemoryFile::WriteAt(ConstBytes src, uint64_t offset,
+                                 const IoOptions& options) {
+  co_return DoWrite("write", std::span<const ConstBytes>(&src, 1), offset,
+                    options);
+}
+
+Task<Status> MemoryFile::Sync() { co_return CheckOpen("sync"); }
+
+Task<Result<uint64_t>> MemoryFile::Size() {
+  STRATA_CO_RETURN_IF_ERROR(CheckOpen("size"));
+  std::shared_lock lock(data_->mu);
+  co_return static_cast<uint64_t>(data_->bytes.size());
+}
+
+Task<Status> MemoryFile::Close() {
+  closed_.store(true, std::memory_order_release);
+  co_return Status::OK();
+}
+
+Task<Status> MemoryFile::Abort() {
+  closed_.store(true, std::memory_order_release);
+  co_return Status::OK();
+}
+
+}  // namespace strata::fs

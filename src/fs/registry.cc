@@ -1,0 +1,126 @@
+// The URI scheme registry. Built-in schemes are registered when the registry
+// itself is first used, not by static initialisers.
+
+#include "strata/fs/registry.h"
+
+#include <map>
+#include <mutex>
+#include <utility>
+
+#include "strata/fs/local.h"
+#include "strata/fs/memory.h"
+
+namespace strata::fs {
+namespace {
+
+bool IsRegistrableScheme(const std::string& scheme) {
+  if (scheme.empty() || scheme[0] < 'a' || scheme[0] > 'z') return false;
+  for (char c : scheme) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+              c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Result<std::shared_ptr<FileSystem>> OpenMemory(const Uri& uri) {
+  if (uri.authority.empty()) {
+    return InvalidArgumentError("invalid URI '" + uri.ToString() +
+                                "': mem:// needs a store name, as in "
+                                "mem://name/path");
+  }
+  return std::shared_ptr<FileSystem>(MemoryFileSystem::Named(uri.authority));
+}
+
+class SchemeRegistry {
+ public:
+  // Never destroyed, so lookups during static destruction stay valid.
+  static SchemeRegistry& Get() {
+    static SchemeRegistry* registry = new SchemeRegistry();
+    return *registry;
+  }
+
+  Status Register(const std::string& scheme, FileSystemFactory factory) {
+    if (!IsRegistrableScheme(scheme)) {
+      return InvalidArgumentError("RegisterScheme: invalid scheme '" + scheme +
+                                  "' (expected [a-z][a-z0-9+.-]*)");
+    }
+    if (!factory) {
+      return InvalidArgumentError("RegisterScheme: no factory for scheme '" +
+                                  scheme + "'");
+    }
+    std::lock_guard lock(mu_);
+    auto [it, inserted] = factories_.emplace(scheme, std::move(factory));
+    if (!inserted) {
+      return AlreadyExistsError("RegisterScheme: scheme '" + scheme +
+                                "' is already registered");
+    }
+    return Status::OK();
+  }
+
+  std::vector<std::string> Schemes() const {
+    std::lock_guard lock(mu_);
+    std::vector<std::string> out;
+    out.reserve(factories_.size());
+    for (const auto& entry : factories_) out.push_back(entry.first);
+    return out;
+  }
+
+  // A copy of the factory, so it runs without the lock held.
+  FileSystemFactory Find(const std::string& scheme) const {
+    std::lock_guard lock(mu_);
+    auto it = factories_.find(scheme);
+    return it == factories_.end() ? FileSystemFactory() : it->second;
+  }
+
+ private:
+  SchemeRegistry() {
+    std::shared_ptr<FileSystem> local = NewLocalFileSystem();
+    factories_.emplace("file", [local](const Uri&) {
+      return Result<std::shared_ptr<FileSystem>>(local);
+    });
+    factories_.emplace("mem", &OpenMemory);
+  }
+
+  mutable std::mutex mu_;
+  std::map<std::string, FileSystemFactory> factories_;
+};
+
+std::string JoinSchemes(const std::vector<std::string>& schemes) {
+  std::string out;
+  for (const std::string& scheme : schemes) {
+    if (!out.empty()) out += ", ";
+    out += scheme;
+  }
+  return out;
+}
+
+}  // namespace
+
+Status RegisterScheme(std::string scheme, FileSystemFactory factory) {
+  return SchemeRegistry::Get().Register(scheme, std::move(factory));
+}
+
+std::vector<std::string> RegisteredSchemes() {
+  return SchemeRegistry::Get().Schemes();
+}
+
+Result<FileSystemRef> OpenFileSystem(std::string_view text) {
+  STRATA_ASSIGN_OR_RETURN(Uri uri, Uri::Parse(text));
+  SchemeRegistry& registry = SchemeRegistry::Get();
+  FileSystemFactory factory = registry.Find(uri.scheme);
+  if (!factory) {
+    return InvalidArgumentError(
+        "unknown scheme '" + uri.scheme + "' in '" + std::string(text) +
+        "' (known: " + JoinSchemes(registry.Schemes()) + ")");
+  }
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<FileSystem> fs, factory(uri));
+  if (fs == nullptr) {
+    return InternalError("the factory for scheme '" + uri.scheme +
+                         "' returned no file system for '" + std::string(text) +
+                         "'");
+  }
+  return FileSystemRef{std::move(fs), std::move(uri.path)};
+}
+
+}  // namespace strata::fs
