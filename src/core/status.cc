@@ -8,10 +8,22 @@ namespace strata {
 namespace {
 
 constexpr std::string_view kCodeNames[] = {
-    "OK",          "Cancelled",        "Unknown",           "InvalidArgument",
-    "DeadlineExceeded", "NotFound",    "AlreadyExists",     "PermissionDenied",
-    "ResourceExhausted", "FailedPrecondition", "Aborted",    "OutOfRange",
-    "Unimplemented", "Internal",       "Unavailable",       "DataLoss",
+    "OK",
+    "Cancelled",
+    "Unknown",
+    "InvalidArgument",
+    "DeadlineExceeded",
+    "NotFound",
+    "AlreadyExists",
+    "PermissionDenied",
+    "ResourceExhausted",
+    "FailedPrecondition",
+    "Aborted",
+    "OutOfRange",
+    "Unimplemented",
+    "Internal",
+    "Unavailable",
+    "DataLoss",
 };
 
 StatusCode CodeForErrno(int e) {
@@ -133,8 +145,8 @@ Status Status::WithContext(std::string_view context) const {
   return Status(code(), std::move(msg), state_->sys_errno, state_->retryable);
 }
 
-#define STRATA_DEFINE_ERROR_(Name, Code)   \
-  Status Name(std::string message) {       \
+#define STRATA_DEFINE_ERROR_(Name, Code)                 \
+  Status Name(std::string message) {                     \
     return Status(StatusCode::Code, std::move(message)); \
   }
 STRATA_DEFINE_ERROR_(CancelledError, kCancelled)

@@ -319,6 +319,32 @@ TEST(WhenAllTest, VectorKeepsArgumentOrder) {
             (std::vector<int>{10, 11, 12, 13, 14}));
 }
 
+// A throwing branch does not abandon the others: WhenAll waits for all of
+// them, then rethrows the first exception.
+TEST(WhenAllTest, RethrowsAfterEveryBranchFinished) {
+  Event later;
+  std::vector<Task<int>> tasks;
+  tasks.push_back(Throws());
+  tasks.push_back(WaitAndReturn(&later, 5));
+  std::optional<bool> threw;
+  struct Driver {
+    static ::strata::detail::DetachedTask Go(Task<std::vector<int>> t,
+                                             std::optional<bool>* out) {
+      try {
+        (void)co_await std::move(t);
+        *out = false;
+      } catch (const std::runtime_error&) {
+        *out = true;
+      }
+    }
+  };
+  Driver::Go(WhenAll(std::move(tasks)), &threw).Release().resume();
+  EXPECT_FALSE(threw.has_value());  // still waiting for the second branch
+  later.Set();
+  ASSERT_TRUE(threw.has_value());
+  EXPECT_TRUE(*threw);
+}
+
 TEST(WhenAllTest, EmptyVectorCompletesImmediately) {
   EXPECT_EQ(SyncRun(WhenAll(std::vector<Task<int>>{})), std::vector<int>{});
   EXPECT_TRUE(SyncRun(WhenAll(std::vector<Task<void>>{})).has_value());

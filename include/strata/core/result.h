@@ -87,12 +87,13 @@ const Status& AsStatus(const Result<T>& r) {
 // returns its status from the enclosing function.
 #define STRATA_ASSIGN_OR_RETURN(lhs, expr) \
   STRATA_ASSIGN_OR_RETURN_IMPL_(           \
-      STRATA_STATUS_CONCAT_(strata_result_, __LINE__), lhs, expr, return )
+      STRATA_STATUS_CONCAT_(strata_result_, __COUNTER__), lhs, expr, return )
 
 // Coroutine twin: co_returns the status instead.
-#define STRATA_CO_ASSIGN_OR_RETURN(lhs, expr) \
-  STRATA_ASSIGN_OR_RETURN_IMPL_(              \
-      STRATA_STATUS_CONCAT_(strata_result_, __LINE__), lhs, expr, co_return )
+#define STRATA_CO_ASSIGN_OR_RETURN(lhs, expr)                        \
+  STRATA_ASSIGN_OR_RETURN_IMPL_(                                     \
+      STRATA_STATUS_CONCAT_(strata_result_, __COUNTER__), lhs, expr, \
+      co_return )
 
 #define STRATA_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr, ret) \
   auto tmp = (expr);                                       \

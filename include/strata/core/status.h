@@ -38,7 +38,7 @@ enum class StatusCode : int {
   kDataLoss = 15,
 };
 
-// "NotFound", "InvalidArgument", ... ("Unknown(N)" for values out of range).
+// "NotFound", "InvalidArgument", ... ("Unknown" for values out of range).
 std::string_view StatusCodeName(StatusCode code);
 
 class [[nodiscard]] Status {
@@ -70,6 +70,7 @@ class [[nodiscard]] Status {
   // Marks a deliberately ignored status.
   void IgnoreError() const {}
 
+  // Equal code and message (errno and the retryable bit are not compared).
   friend bool operator==(const Status& a, const Status& b) {
     return a.code() == b.code() && a.message() == b.message();
   }

@@ -3,7 +3,8 @@
 // A Task does nothing until it is awaited (`co_await task`) or handed to a
 // Runtime (`BlockOn`, `Spawn`). Completion transfers control straight back to
 // the awaiting coroutine (symmetric transfer), so chains of tasks use no stack
-// and no scheduler round trip. A Task is awaited at most once. Destroying a
+// and no scheduler round trip. A Task is awaited at most once; awaiting an
+// empty or moved-from Task is a bug (valid() tells). Destroying a
 // Task that was never started destroys its frame; destroying one that is
 // running is a bug.
 //

@@ -7,6 +7,9 @@
 // Results keep the order of the arguments. Tasks returning void contribute
 // nothing to the tuple form and are not allowed in the vector form.
 //
+// If a task throws, WhenAll still waits for every task, then rethrows the
+// first exception.
+//
 // Thread-safety: the counter is atomic, so tasks may complete on different
 // threads.
 #pragma once
@@ -38,21 +41,38 @@ class WhenAllLatch {
       awaiting_.resume();
     }
   }
+  // Records the first exception a branch threw; rethrown once all finish.
+  void Fail(std::exception_ptr e) {
+    if (!failed_.exchange(true, std::memory_order_acq_rel)) error_ = e;
+  }
+  void RethrowIfFailed() const {
+    if (error_) std::rethrow_exception(error_);
+  }
 
  private:
   std::atomic<size_t> remaining_;
   std::coroutine_handle<> awaiting_;
+  std::atomic<bool> failed_{false};
+  std::exception_ptr error_;
 };
 
 template <typename T>
 DetachedTask RunBranch(Task<T> task, std::optional<T>* slot,
                        WhenAllLatch* latch) {
-  slot->emplace(co_await std::move(task));
+  try {
+    slot->emplace(co_await std::move(task));
+  } catch (...) {
+    latch->Fail(std::current_exception());
+  }
   latch->Arrive();
 }
 
 inline DetachedTask RunVoidBranch(Task<void> task, WhenAllLatch* latch) {
-  co_await std::move(task);
+  try {
+    co_await std::move(task);
+  } catch (...) {
+    latch->Fail(std::current_exception());
+  }
   latch->Arrive();
 }
 
@@ -60,7 +80,7 @@ struct LatchAwaiter {
   WhenAllLatch* latch;
   bool await_ready() const noexcept { return false; }
   bool await_suspend(std::coroutine_handle<> h) { return latch->TrySuspend(h); }
-  void await_resume() const noexcept {}
+  void await_resume() const { latch->RethrowIfFailed(); }
 };
 
 }  // namespace detail
