@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# Rejects a lambda expression written inside a co_await expression, which
-# GCC 12 miscompiles (the closure is destroyed twice: a double free). Name the
-# lambda first; see include/strata/core/task.h.
+# Rejects what GCC 12 miscompiles inside a co_await expression: a lambda
+# expression, or a braced temporary (`f({})`, `f(Agg{...})`) passed to a
+# coroutine. GCC destroys such aggregate temporaries twice (a double free).
+# Name the value first; see include/strata/core/task.h and fs/types.h.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 hits=$(git ls-files -co --exclude-standard '*.cc' '*.h' | xargs -r perl -0777 -ne '
-  s{//[^\n]*}{}g; s{/\*.*?\*/}{}gs;
+  s{//[^\n]*}{}g; s{/\*(.*?)\*/}{"\n" x ($1 =~ tr/\n//)}gse;
   while (/co_await\b([^;{}]*?)\[[^\]\[;]*\]\s*(?:\([^;]*?\))?\s*(?:mutable\s*)?(?:->\s*[\w:<>]+\s*)?\{/g) {
     my $pre = substr($_, 0, $-[0]); my $line = ($pre =~ tr/\n//) + 1;
-    print "$ARGV:$line\n";
+    print "$ARGV:$line: lambda inside co_await\n";
+  }
+  while (/co_await\b[^;]*?[(,]\s*(?:[\w:]+\s*)?\{/g) {
+    my $pre = substr($_, 0, $-[0]); my $line = ($pre =~ tr/\n//) + 1;
+    print "$ARGV:$line: braced temporary inside co_await\n";
   }')
 if [ -n "$hits" ]; then
-  echo "lambda inside a co_await expression (GCC 12 double-destroys it):"
+  echo "GCC 12 double-destroys these co_await temporaries; name them first:"
   echo "$hits"
   exit 1
 fi

@@ -53,7 +53,8 @@ class LocalFsTest : public testing::TestWithParam<runtime::IoUringMode> {
 
 // Static dispatch: the concrete type, no virtual call.
 Task<Result<std::string>> ReadBack(LocalFileSystem* fs, std::string path) {
-  STRATA_CO_ASSIGN_OR_RETURN(auto f, co_await fs->OpenLocal(path, {}));
+  STRATA_CO_ASSIGN_OR_RETURN(
+      auto f, co_await fs->OpenLocal(path, OpenOptions::ReadOnly()));
   std::string out(64, '\0');
   STRATA_CO_ASSIGN_OR_RETURN(
       size_t n, co_await f->ReadAt(std::as_writable_bytes(std::span(out)), 0));
@@ -70,7 +71,8 @@ TEST_P(LocalFsTest, OpenLocalGivesTheConcreteType) {
 }
 
 Task<Result<size_t>> ReadOne(LocalFileSystem* fs, std::string path) {
-  STRATA_CO_ASSIGN_OR_RETURN(auto f, co_await fs->OpenLocal(path, {}));
+  STRATA_CO_ASSIGN_OR_RETURN(
+      auto f, co_await fs->OpenLocal(path, OpenOptions::ReadOnly()));
   std::vector<std::byte> buf(4096);
   auto n = co_await f->ReadAt(buf, 0);
   STRATA_CO_RETURN_IF_ERROR(co_await f->Close());
@@ -150,7 +152,9 @@ TEST_P(LocalFsTest, DurableCreateSyncsAnExistingParent) {
 }
 
 TEST_P(LocalFsTest, SyncDirectoriesOptionIsHonouredOnEveryMutation) {
-  LocalFileSystem durable(LocalOptions{.sync_directories = true});
+  LocalOptions durable_options;
+  durable_options.sync_directories = true;
+  LocalFileSystem durable(durable_options);
   EXPECT_TRUE(rt_->BlockOn(durable.CreateDir(Path("x"), false)).ok());
   EXPECT_TRUE(rt_->BlockOn(durable.Rename(Path("x"), Path("y"))).ok());
   EXPECT_TRUE(rt_->BlockOn(durable.RemoveDir(Path("y"), false)).ok());

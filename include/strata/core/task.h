@@ -17,9 +17,13 @@
 // Style notes:
 // - Do not write coroutine lambdas with captures; the closure dies before the
 //   frame. Use free functions or member functions with parameters.
-// - Never write a lambda expression inside a co_await expression
-//   (`co_await RunBlocking([x] {...})`): GCC 12 destroys that closure twice.
-//   Name it first: `auto fn = [x] {...}; co_await RunBlocking(std::move(fn));`
+// - Never write a lambda expression or a braced aggregate temporary inside a
+//   co_await expression (`co_await RunBlocking([x] {...})`,
+//   `co_await f(Options{...})`, `co_await f(x, {})`): GCC 12 destroys such
+//   temporaries twice. Name them first:
+//   `auto fn = [x] {...}; co_await RunBlocking(std::move(fn));`
+//   Defaulted `= {}` arguments of aggregate type trigger it too, which is why
+//   strata's option structs are non-aggregates.
 //   scripts/check-coroutine-rules.sh enforces this in `make test`.
 #pragma once
 

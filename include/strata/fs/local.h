@@ -20,6 +20,7 @@
 namespace strata::fs {
 
 struct LocalOptions {
+  LocalOptions() {}  // non-aggregate: see strata/fs/types.h
   // fsync the parent directory after every create, rename and remove.
   bool sync_directories = false;
 };

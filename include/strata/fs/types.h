@@ -12,6 +12,7 @@
 #include <span>
 #include <stop_token>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "strata/core/async_stream.h"
@@ -19,14 +20,24 @@
 
 namespace strata::fs {
 
+// The option structs below declare a default constructor on purpose: that
+// makes them non-aggregates, which sidesteps a GCC 12 miscompile that
+// destroys aggregate temporaries (`{}`, `Options{...}`, and defaulted `= {}`
+// arguments) twice when they are passed to a coroutine inside co_await.
+// Build them by setting fields, or with the named factories.
+
 // Per-call options (RocksDB's IOOptions): cancellation for now.
 struct IoOptions {
+  IoOptions() {}  // non-aggregate: see above
+  explicit IoOptions(std::stop_token stop_token)
+      : stop(std::move(stop_token)) {}
   // A stop request cancels the operation; it then fails with kCancelled.
   // An operation already handed to the kernel may still complete.
   std::stop_token stop;
 };
 
 struct OpenOptions {
+  OpenOptions() {}  // non-aggregate: see above
   bool read = true;
   bool write = false;
   // Create the file if missing.
@@ -86,6 +97,7 @@ struct FileInfo {
 };
 
 struct ListOptions {
+  ListOptions() {}  // non-aggregate: see above
   // Descend into sub-directories; entries then carry full paths at any depth.
   bool recursive = false;
   // Only entries whose path relative to the listed directory starts with it.
