@@ -933,6 +933,31 @@ TEST_P(FileSystemConformanceTest, CloseAndAbortAreIdempotent) {
   EXPECT_EQ(*back, "x");
 }
 
+// Abort discards what it can: a file this Open created disappears (like an
+// abandoned upload); a file that existed before stays.
+TEST_P(FileSystemConformanceTest, AbortRemovesAFileItCreated) {
+  auto fresh = Open(P("fresh"), OpenOptions::Overwrite());
+  ASSERT_THAT(fresh, IsOk());
+  ASSERT_THAT(Run((*fresh)->Write(AsBytes("partial"))), IsOk());
+  ASSERT_THAT(Run((*fresh)->Abort()), IsOk());
+  EXPECT_THAT(Stat(P("fresh")), StatusIs(StatusCode::kNotFound));
+
+  auto exclusive = Open(P("exclusive"), OpenOptions::CreateNew());
+  ASSERT_THAT(exclusive, IsOk());
+  ASSERT_THAT(Run((*exclusive)->Abort()), IsOk());
+  EXPECT_THAT(Stat(P("exclusive")), StatusIs(StatusCode::kNotFound));
+}
+
+TEST_P(FileSystemConformanceTest, AbortKeepsAFileThatExisted) {
+  ASSERT_THAT(Write(P("old"), "before"), IsOk());
+  auto again = Open(P("old"), OpenOptions::Append());
+  ASSERT_THAT(again, IsOk());
+  ASSERT_THAT(Run((*again)->Abort()), IsOk());
+  auto info = Stat(P("old"));
+  ASSERT_THAT(info, IsOk());
+  EXPECT_FALSE(info->is_dir);
+}
+
 // ---- O_DIRECT --------------------------------------------------------------
 
 bool MentionsAlignment(const Status& st) {

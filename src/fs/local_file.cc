@@ -16,11 +16,12 @@ namespace strata::fs {
 using local::FileOpsLimit;
 
 LocalFile::LocalFile(int fd, std::string path, bool direct,
-                     uint64_t write_offset)
+                     uint64_t write_offset, bool remove_on_abort)
     : fd_(fd),
       path_(std::move(path)),
       direct_(direct),
-      write_offset_(write_offset) {}
+      write_offset_(write_offset),
+      remove_on_abort_(remove_on_abort) {}
 
 LocalFile::~LocalFile() {
   if (fd_ >= 0) ::close(fd_);  // never blocks on I/O: no sync here
@@ -149,6 +150,13 @@ Task<Status> LocalFile::Close() {
   co_return Status::OK();
 }
 
-Task<Status> LocalFile::Abort() { return Close(); }
+Task<Status> LocalFile::Abort() {
+  if (fd_ < 0) co_return Status::OK();
+  Status closed = co_await Close();
+  if (!remove_on_abort_) co_return closed;
+  int64_t r = co_await runtime::UnlinkAt(AT_FDCWD, path_.c_str(), 0);
+  if (r < 0 && r != -ENOENT) co_return IoError(static_cast<int>(r), "remove");
+  co_return closed;
+}
 
 }  // namespace strata::fs

@@ -88,8 +88,16 @@ Task<Result<std::unique_ptr<LocalFile>>> LocalFileSystem::OpenLocal(
   STRATA_CO_RETURN_IF_ERROR(ValidateOpen(path, options));
   STRATA_CO_RETURN_IF_ERROR(co_await CheckPreconditions(path, options));
   auto permit = co_await FileOpsLimit().Acquire();
-  int64_t fd = co_await runtime::OpenAt(AT_FDCWD, path.c_str(),
-                                        OpenFlags(options), 0644);
+  // Learn whether this open creates the file, so Abort() can remove it:
+  // try exclusively first, then open the existing file.
+  const int flags = OpenFlags(options);
+  const bool may_create = (flags & O_CREAT) != 0;
+  int64_t fd = co_await runtime::OpenAt(
+      AT_FDCWD, path.c_str(), flags | (may_create ? O_EXCL : 0), 0644);
+  bool created = may_create && fd >= 0;
+  if (fd == -EEXIST && (flags & O_EXCL) == 0) {
+    fd = co_await runtime::OpenAt(AT_FDCWD, path.c_str(), flags, 0644);
+  }
   if (fd == -EINVAL && options.direct) {
     co_return InvalidArgumentError("open " + path +
                                    ": the file system refuses O_DIRECT");
@@ -106,8 +114,8 @@ Task<Result<std::unique_ptr<LocalFile>>> LocalFileSystem::OpenLocal(
   permit.Release();
   auto file = std::make_unique<LocalFile>(
       static_cast<int>(fd), path, options.direct,
-      options.append ? static_cast<uint64_t>(st.stx_size) : 0);
-  if (options.create || options.create_new) {
+      options.append ? static_cast<uint64_t>(st.stx_size) : 0, created);
+  if (created) {
     STRATA_CO_RETURN_IF_ERROR(
         co_await MaybeSyncParent(path, options.durable_create));
   }

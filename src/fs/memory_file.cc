@@ -37,8 +37,12 @@ bool GrowTo(std::vector<std::byte>& bytes, uint64_t size) {
 }  // namespace
 
 MemoryFile::MemoryFile(std::string path,
-                       std::shared_ptr<memory_internal::Data> data, Mode mode)
-    : path_(std::move(path)), data_(std::move(data)), mode_(mode) {}
+                       std::shared_ptr<memory_internal::Data> data, Mode mode,
+                       memory_internal::Tree* created_in)
+    : path_(std::move(path)),
+      data_(std::move(data)),
+      mode_(mode),
+      created_in_(created_in) {}
 
 MemoryFile::~MemoryFile() = default;
 
@@ -173,7 +177,8 @@ Task<Status> MemoryFile::Close() {
 }
 
 Task<Status> MemoryFile::Abort() {
-  closed_.store(true, std::memory_order_release);
+  if (closed_.exchange(true, std::memory_order_acq_rel)) co_return Status::OK();
+  if (created_in_ != nullptr) created_in_->RemoveIfSame(path_, data_);
   co_return Status::OK();
 }
 

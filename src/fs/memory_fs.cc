@@ -73,7 +73,8 @@ Task<Result<std::unique_ptr<MemoryFile>>> MemoryFileSystem::OpenMemory(
   mode.append = options.append;
   mode.direct = options.direct;
   co_return std::unique_ptr<MemoryFile>(
-      new MemoryFile(std::move(opened.path), std::move(opened.data), mode));
+      new MemoryFile(std::move(opened.path), std::move(opened.data), mode,
+                     opened.created ? tree_.get() : nullptr));
 }
 
 Task<Result<std::unique_ptr<File>>> MemoryFileSystem::Open(

@@ -73,15 +73,26 @@ Result<Opened> Tree::Open(std::string_view raw, const OpenOptions& options) {
   STRATA_RETURN_IF_ERROR(CheckPreconditions(path, entry, options));
   bool create =
       options.create || options.create_new || options.if_none_match == "*";
+  bool created = false;
   if (entry == nullptr) {
     if (!create) return PathError(ENOENT, "open", path);
     STRATA_ASSIGN_OR_RETURN(entry, CreateFileLocked(path));
+    created = true;
   } else if (options.truncate && options.write) {
     std::unique_lock data_lock(entry->data->mu);
     std::vector<std::byte>().swap(entry->data->bytes);  // frees the buffer
     entry->data->Touch();
   }
-  return Opened{std::move(path), entry->data};
+  return Opened{std::move(path), entry->data, created};
+}
+
+void Tree::RemoveIfSame(const std::string& path,
+                        const std::shared_ptr<Data>& data) {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(path);
+  if (it != entries_.end() && !it->second.is_dir && it->second.data == data) {
+    entries_.erase(it);
+  }
 }
 
 Status Tree::CheckPreconditions(const std::string& path, const Entry* entry,

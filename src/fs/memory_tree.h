@@ -59,6 +59,7 @@ Result<std::string> NormalPath(std::string_view path, std::string_view op);
 struct Opened {
   std::string path;  // normalised
   std::shared_ptr<Data> data;
+  bool created = false;  // this open created the file
 };
 
 class Tree {
@@ -72,6 +73,9 @@ class Tree {
                                      const ListOptions& options) const;
   Status CreateDir(std::string_view path, bool recursive);
   Status Remove(std::string_view path);
+  // Removes the file at `path` if it still holds `data` (an aborted create);
+  // does nothing if it was replaced or removed meanwhile.
+  void RemoveIfSame(const std::string& path, const std::shared_ptr<Data>& data);
   Status RemoveDir(std::string_view path, bool recursive);
   Status Rename(std::string_view from, std::string_view to);
   Status Copy(std::string_view from, std::string_view to);

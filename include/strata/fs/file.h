@@ -11,8 +11,9 @@
 //   (only when Capabilities::positional_write).
 // - Sync makes written data durable where Capabilities::sync.
 // - Close commits and releases the file; Abort releases it discarding what
-//   the backend can discard (an object upload is abandoned; a local file
-//   keeps what was written but is not synced). After either, every call
+//   the backend can discard: a file this Open created is removed (an object
+//   upload is abandoned); a file that existed before keeps what was written
+//   to it, unsynced. After either, every call
 //   fails with kFailedPrecondition. Close/Abort are idempotent. A File
 //   destroyed without Close releases its resources without blocking and
 //   without committing object uploads.

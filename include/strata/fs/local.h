@@ -27,8 +27,10 @@ struct LocalOptions {
 
 class LocalFile final : public File {
  public:
-  // Takes ownership of `fd`.
-  LocalFile(int fd, std::string path, bool direct, uint64_t write_offset);
+  // Takes ownership of `fd`. `remove_on_abort`: this open created the file,
+  // so Abort() unlinks it.
+  LocalFile(int fd, std::string path, bool direct, uint64_t write_offset,
+            bool remove_on_abort = false);
   ~LocalFile() override;
 
   const std::string& path() const override { return path_; }
@@ -58,6 +60,7 @@ class LocalFile final : public File {
   std::string path_;
   bool direct_;
   uint64_t write_offset_;
+  bool remove_on_abort_;
 };
 
 class LocalFileSystem final : public FileSystem {

@@ -80,8 +80,10 @@ class MemoryFile final : public File {
     bool direct = false;
   };
 
+  // `created_in`: the tree this open created the file in (Abort removes it
+  // there), or nullptr.
   MemoryFile(std::string path, std::shared_ptr<memory_internal::Data> data,
-             Mode mode);
+             Mode mode, memory_internal::Tree* created_in);
 
   Status CheckOpen(const char* op) const;
   Status CheckUsable(const char* op, bool writing,
@@ -98,6 +100,7 @@ class MemoryFile final : public File {
   Mode mode_;
   uint64_t write_offset_ = 0;
   std::atomic<bool> closed_{false};
+  memory_internal::Tree* created_in_;
 };
 
 class MemoryFileSystem final : public FileSystem {
