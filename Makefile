@@ -28,7 +28,7 @@ test: build
 
 # strata vs fio on the same file, same run (see docs/benchmarks.md).
 bench: build
-	bash bench/local_vs_fio.sh --binary $(BUILD)/bin/strata
+	bash bench/local_vs_fio.sh --strata $(BUILD)/bin/strata
 
 lint: configure
 	bash scripts/lint.sh $(BUILD)

@@ -9,7 +9,8 @@
 # a tail call, while GCC 12 does not under sanitizers, so long chains of
 # synchronously completing tasks would grow the stack there.
 #   5. libFuzzer smoke runs (clang)
-#   6. the installed CMake package and pkg-config file, used by examples/
+#   6. integration tests (label `integration`): the installed CMake package
+#      and pkg-config file used by the examples/ builds
 # Keeps going after a failure and exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -85,7 +86,7 @@ if step "build fuzz (clang)" configure_variant "$BUILD-fuzz" \
   run_ctest "fuzz smoke" "$BUILD-fuzz" fuzz
 fi
 
-step "installed package + examples" env BUILD="$BUILD" bash scripts/check-install.sh
+run_ctest "integration" "$BUILD" integration
 
 echo
 if [ ${#failures[@]} -gt 0 ]; then
