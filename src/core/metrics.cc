@@ -106,7 +106,8 @@ void AppendSample(std::string* out, std::string_view name, const Labels& labels,
 
 // Sorted, de-duplicated, finite bounds. Sets *changed if that differs from
 // the input.
-std::vector<double> NormalizeBounds(std::vector<double> bounds, bool* changed) {
+std::vector<double> NormalizeBounds(const std::vector<double>& bounds,
+                                    bool* changed) {
   std::vector<double> out;
   out.reserve(bounds.size());
   for (double b : bounds) {
@@ -144,9 +145,9 @@ std::string LabelError(const Labels& labels, Kind kind) {
 
 // ---- Histogram --------------------------------------------------------------
 
-Histogram::Histogram(std::vector<double> bounds) {
+Histogram::Histogram(const std::vector<double>& bounds) {
   bool changed = false;
-  bounds_ = NormalizeBounds(std::move(bounds), &changed);
+  bounds_ = NormalizeBounds(bounds, &changed);
   if (changed) {
     Logger().error(
         "metrics: histogram bounds must be finite and strictly increasing; "

@@ -43,7 +43,9 @@ class Scanner {
     while (struct dirent* e = ::readdir(d)) {
       std::string name = e->d_name;
       if (name == "." || name == "..") continue;
-      std::string child = rel.empty() ? name : rel + "/" + name;
+      std::string child = rel;
+      if (!child.empty()) child += '/';
+      child += name;
       AddEntry(::dirfd(d), name, child, &subdirs);
     }
     ::closedir(d);

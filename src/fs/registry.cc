@@ -97,7 +97,7 @@ std::string JoinSchemes(const std::vector<std::string>& schemes) {
 
 }  // namespace
 
-Status RegisterScheme(std::string scheme, FileSystemFactory factory) {
+Status RegisterScheme(const std::string& scheme, FileSystemFactory factory) {
   return SchemeRegistry::Get().Register(scheme, std::move(factory));
 }
 

@@ -56,7 +56,7 @@ class Histogram {
   // `bounds`: strictly increasing finite upper bounds; +Inf is implicit.
   // Other input is repaired (sorted, de-duplicated, non-finite values
   // dropped) and logged as an error.
-  explicit Histogram(std::vector<double> bounds);
+  explicit Histogram(const std::vector<double>& bounds);
   // Counts `value` in the first bucket whose bound is >= value (NaN: +Inf).
   void Observe(double value);
 

@@ -43,7 +43,8 @@ class WhenAllLatch {
   }
   // Records the first exception a branch threw; rethrown once all finish.
   void Fail(std::exception_ptr e) {
-    if (!failed_.exchange(true, std::memory_order_acq_rel)) error_ = e;
+    if (!failed_.exchange(true, std::memory_order_acq_rel))
+      error_ = std::move(e);
   }
   void RethrowIfFailed() const {
     if (error_) std::rethrow_exception(error_);

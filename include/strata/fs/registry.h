@@ -50,7 +50,7 @@ using FileSystemFactory =
 
 // Registers a scheme. kAlreadyExists if taken; kInvalidArgument for a
 // scheme that is not [a-z][a-z0-9+.-]*.
-Status RegisterScheme(std::string scheme, FileSystemFactory factory);
+Status RegisterScheme(const std::string& scheme, FileSystemFactory factory);
 // Registered schemes, sorted.
 std::vector<std::string> RegisteredSchemes();
 
