@@ -55,6 +55,9 @@ Task<Status> Pump(fs::File& in, fs::File& out, const Location& from,
 }
 
 // Abandons a failed destination so it cannot pass for a complete copy.
+// Abort() already removes a file this copy created; a file it overwrote was
+// truncated at open, so where files are rewritable in place it is removed
+// too. (On object stores an aborted upload leaves the old object intact.)
 Task<void> Discard(fs::File& out, const Location& to) {
   (co_await out.Abort()).IgnoreError();
   if (to.fs->capabilities().positional_write) {
