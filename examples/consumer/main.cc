@@ -17,14 +17,16 @@ Task<Result<std::string>> RoundTrip(std::string uri, std::string text) {
   STRATA_CO_ASSIGN_OR_RETURN(auto ref, fs::OpenFileSystem(uri));
   STRATA_CO_ASSIGN_OR_RETURN(
       auto out, co_await ref.fs->Open(ref.path, fs::OpenOptions::Overwrite()));
-  STRATA_CO_RETURN_IF_ERROR(co_await out->Write(std::as_bytes(std::span(text))));
+  STRATA_CO_RETURN_IF_ERROR(
+      co_await out->Write(std::as_bytes(std::span(text))));
   STRATA_CO_RETURN_IF_ERROR(co_await out->Close());
 
   STRATA_CO_ASSIGN_OR_RETURN(
       auto in, co_await ref.fs->Open(ref.path, fs::OpenOptions::ReadOnly()));
   std::string back(text.size(), '\0');
   STRATA_CO_ASSIGN_OR_RETURN(
-      size_t n, co_await in->ReadAt(std::as_writable_bytes(std::span(back)), 0));
+      size_t n,
+      co_await in->ReadAt(std::as_writable_bytes(std::span(back)), 0));
   back.resize(n);
   STRATA_CO_RETURN_IF_ERROR(co_await in->Close());
   co_return back;
@@ -41,7 +43,8 @@ int main() {
     std::fprintf(stderr, "consumer: %s\n", back.status().ToString().c_str());
     return 1;
   }
-  std::printf("consumer: read back '%s' on the %s runtime\n", back->c_str(),
-              std::string(strata::runtime::RuntimeKindName((*rt)->kind())).c_str());
+  std::printf(
+      "consumer: read back '%s' on the %s runtime\n", back->c_str(),
+      std::string(strata::runtime::RuntimeKindName((*rt)->kind())).c_str());
   return 0;
 }

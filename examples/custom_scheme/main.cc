@@ -38,16 +38,19 @@ Task<strata::Status> WriteTwoFiles() {
   STRATA_CO_ASSIGN_OR_RETURN(auto b, fs::OpenFileSystem("counting://demo/b"));
   for (auto* ref : {&a, &b}) {
     STRATA_CO_ASSIGN_OR_RETURN(
-        auto f, co_await ref->fs->Open(ref->path, fs::OpenOptions::Overwrite()));
+        auto f,
+        co_await ref->fs->Open(ref->path, fs::OpenOptions::Overwrite()));
     STRATA_CO_RETURN_IF_ERROR(co_await f->Close());
   }
   co_return strata::Status::OK();
 }
 
 int main() {
-  counting = std::make_shared<CountingFileSystem>(fs::MemoryFileSystem::Create());
+  counting =
+      std::make_shared<CountingFileSystem>(fs::MemoryFileSystem::Create());
   strata::Status s = fs::RegisterScheme(
-      "counting", [](const fs::Uri&) -> Result<std::shared_ptr<fs::FileSystem>> {
+      "counting",
+      [](const fs::Uri&) -> Result<std::shared_ptr<fs::FileSystem>> {
         return std::shared_ptr<fs::FileSystem>(counting);
       });
   if (!s.ok()) {
@@ -62,6 +65,7 @@ int main() {
                  counting->opens());
     return 1;
   }
-  std::printf("custom_scheme: counting:// opened %d files\n", counting->opens());
+  std::printf("custom_scheme: counting:// opened %d files\n",
+              counting->opens());
   return 0;
 }
