@@ -160,20 +160,40 @@ void PollReactor::CancelAllNative() {
   }
 }
 
-int PollReactor::WaitTimeoutMs(bool may_block) const {
-  if (!may_block || !deferred_.empty()) return 0;
-  if (timers_.empty()) return -1;
+bool PollReactor::WaitTimeout(bool may_block, struct timespec* timeout) const {
+  *timeout = {0, 0};
+  if (!may_block || !deferred_.empty()) return true;
+  if (timers_.empty()) return false;
   auto wait = timers_.begin()->first - Clock::now();
-  if (wait <= Clock::duration::zero()) return 0;
-  // Round up so a timer never fires early.
-  return static_cast<int>(
-      std::chrono::ceil<std::chrono::milliseconds>(wait).count());
+  if (wait <= Clock::duration::zero()) return true;
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count();
+  timeout->tv_sec = static_cast<time_t>(ns / 1000000000);
+  timeout->tv_nsec = static_cast<long>(ns % 1000000000);
+  return true;
+}
+
+int PollReactor::Wait(struct epoll_event* events, int max, bool may_block) {
+  struct timespec timeout;
+  const bool bounded = WaitTimeout(may_block, &timeout);
+  if (have_epoll_pwait2_) {
+    int n = ::epoll_pwait2(epoll_fd_, events, max, bounded ? &timeout : nullptr,
+                           nullptr);
+    if (n >= 0 || errno != ENOSYS) return n;
+    have_epoll_pwait2_ = false;
+  }
+  // Milliseconds, rounded up so a timer never fires early.
+  int ms = -1;
+  if (bounded) {
+    ms = static_cast<int>(timeout.tv_sec * 1000 +
+                          (timeout.tv_nsec + 999999) / 1000000);
+  }
+  return ::epoll_wait(epoll_fd_, events, max, ms);
 }
 
 void PollReactor::Poll(bool may_block) {
   FinishDeferred();
   struct epoll_event events[kMaxEvents];
-  int n = ::epoll_wait(epoll_fd_, events, kMaxEvents, WaitTimeoutMs(may_block));
+  int n = Wait(events, kMaxEvents, may_block);
   if (n < 0 && errno != EINTR) {
     Logger().error("epoll_wait: {}", std::strerror(errno));
   }

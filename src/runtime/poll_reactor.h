@@ -1,11 +1,15 @@
 // PollReactor: a reactor over epoll (sockets, the wake eventfd), a timer set
-// (sleeps and deadlines, nanosecond resolution through epoll_pwait2) and the
+// (sleeps and deadlines; nanosecond resolution through epoll_pwait2, falling
+// back to epoll_wait's milliseconds on kernels before 5.11) and the
 // blocking worker pool (every file operation).
 //
 // One reader and one writer may wait on a given fd at a time; a second
 // waiter for the same direction fails with -EBUSY. Regular files, which
 // epoll refuses, are reported ready at once.
 #pragma once
+
+#include <sys/epoll.h>
+#include <time.h>
 
 #include <chrono>
 #include <memory>
@@ -53,7 +57,9 @@ class PollReactor final : public Reactor {
   void DispatchFd(int fd, uint32_t events);
   void FireTimers();
   void FinishDeferred();
-  int WaitTimeoutMs(bool may_block) const;
+  // How long the next epoll wait may block; false means forever.
+  bool WaitTimeout(bool may_block, struct timespec* timeout) const;
+  int Wait(struct epoll_event* events, int max, bool may_block);
 
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
@@ -61,6 +67,7 @@ class PollReactor final : public Reactor {
   std::unordered_map<int, FdWaiters> fd_waiters_;
   size_t fd_waiter_count_ = 0;
   std::vector<std::pair<IoOp*, int64_t>> deferred_;
+  bool have_epoll_pwait2_ = true;  // cleared on ENOSYS (kernel < 5.11)
 };
 
 }  // namespace strata::runtime

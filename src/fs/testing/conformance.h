@@ -3,7 +3,8 @@
 // GenericFileSystemTest is the model).
 //
 // The tests themselves are TEST_Ps of FileSystemConformanceTest, defined in
-// src/fs/conformance_test.cc. They know nothing about backends: each test
+// src/fs/conformance_{io,namespace,errors}_test.cc (helpers in
+// conformance_test_util.h). They know nothing about backends: each test
 // branches on the backend's Capabilities (as adjusted by the param's
 // overrides) and calls GTEST_SKIP() with the reason when a capability it needs
 // is missing — a test never passes silently for a backend that cannot run it.
@@ -39,9 +40,9 @@
 //   }  // namespace
 //   }  // namespace strata::fs::conformance
 //
-// A test binary outside strata_fs_test compiles src/fs/conformance_test.cc
-// with STRATA_CONFORMANCE_NO_BUILTIN_INSTANCES defined, which drops the
-// built-in local/memory instantiations and keeps the tests.
+// A test binary outside strata_fs_test compiles those three files and omits
+// src/fs/conformance_test.cc (the built-in local/memory instantiations), or
+// compiles it with STRATA_CONFORMANCE_NO_BUILTIN_INSTANCES defined.
 //
 // The fixture creates the Runtime from the param (skipping the test, with the
 // reason, when io_uring is asked for but unavailable or disabled by
