@@ -30,10 +30,6 @@ inline constexpr size_t kKiB = 1024;
 inline constexpr size_t kMiB = 1024 * kKiB;
 inline constexpr uint64_t kGiB = uint64_t{1} << 30;
 
-inline std::string Message(const Status& st) {
-  return std::string(st.message());
-}
-
 // Concatenates streamable values (also sidesteps a GCC 12 -Wrestrict false
 // positive on `"literal" + std::to_string(n)`).
 template <typename... Args>

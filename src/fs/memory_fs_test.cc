@@ -28,7 +28,7 @@ using conformance::WriteFile;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::string Message(const Status& st) { return std::string(st.message()); }
+using conformance::Message;
 
 class MemoryFsTest : public ::testing::Test {
  protected:

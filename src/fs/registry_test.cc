@@ -25,7 +25,7 @@ using ::testing::HasSubstr;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
 
-std::string Message(const Status& st) { return std::string(st.message()); }
+using conformance::Message;
 
 // Registrations are process-wide and permanent, so every test registers
 // fresh names (the suite may run repeatedly in one process).

@@ -32,7 +32,7 @@ using conformance::WriteFile;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-std::string Message(const Status& st) { return std::string(st.message()); }
+using conformance::Message;
 
 FaultRule Rule(FaultOp op, uint64_t nth, int error, bool repeat = false,
                std::string path_contains = "") {

@@ -82,7 +82,7 @@ bool Reactor::CancelInPool(IoOp* op) {
   return true;
 }
 
-bool Reactor::DrainInbox() {
+void Reactor::DrainInbox() {
   std::vector<std::coroutine_handle<>> handles;
   std::vector<Completion> completions;
   std::vector<uint64_t> cancels;
@@ -101,7 +101,6 @@ bool Reactor::DrainInbox() {
     --pool_inflight_;
     Finish(c.op, c.result);
   }
-  return !handles.empty() || !completions.empty() || !cancels.empty();
 }
 
 void Reactor::RunReady() {
@@ -130,6 +129,7 @@ void Reactor::Loop() {
 void Reactor::Shutdown() {
   // New submissions now fail with -ECANCELED (see IoOp::await_suspend).
   CancelAllNative();
+  // A copy: cancelling may finish an op, which erases it from the map.
   for (auto& [id, op] : std::unordered_map<uint64_t, IoOp*>(cancellable_)) {
     CancelNative(op);
   }

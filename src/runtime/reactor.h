@@ -86,7 +86,7 @@ class Reactor {
   };
   void Loop();
   void WakeLocked();
-  bool DrainInbox();
+  void DrainInbox();
   void RunReady();
   void Shutdown();
 

