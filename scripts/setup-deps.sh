@@ -8,7 +8,8 @@ export DEBIAN_FRONTEND=noninteractive
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   clang clang-format clang-tidy libclang-rt-14-dev llvm
-  liburing-dev
+  liburing-dev libisal-dev
+  librocksdb-dev  # the journal benchmark's peer
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   fio jq

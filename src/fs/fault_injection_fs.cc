@@ -156,6 +156,10 @@ class FaultInjectionFile final : public ForwardingFile {
     STRATA_CO_RETURN_IF_ERROR(Check(FaultOp::kWrite));
     co_return co_await target_->WriteAt(src, offset, options);
   }
+  Task<Status> Preallocate(uint64_t offset, uint64_t length) override {
+    STRATA_CO_RETURN_IF_ERROR(Check(FaultOp::kWrite));
+    co_return co_await target_->Preallocate(offset, length);
+  }
   Task<Status> Sync() override {
     STRATA_CO_RETURN_IF_ERROR(Check(FaultOp::kSync));
     co_return co_await target_->Sync();

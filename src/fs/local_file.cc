@@ -93,8 +93,9 @@ Task<Status> LocalFile::Write(ConstBytes src, const IoOptions& options) {
   STRATA_CO_RETURN_IF_ERROR(
       CheckAligned(src.data(), src.size(), write_offset_));
   auto permit = co_await FileOpsLimit().Acquire();
-  int64_t n =
-      co_await runtime::WriteFull(fd_, src, write_offset_, options.stop);
+  const int flags = options.dsync ? RWF_DSYNC : 0;
+  int64_t n = co_await runtime::WriteFull(fd_, src, write_offset_,
+                                          options.stop, flags);
   if (n < 0) co_return IoError(static_cast<int>(n), "write");
   write_offset_ += static_cast<uint64_t>(n);
   co_return Status::OK();
@@ -108,8 +109,9 @@ Task<Status> LocalFile::WriteV(std::span<const ConstBytes> srcs,
   }
   auto iov = ToIovecs(srcs);
   auto permit = co_await FileOpsLimit().Acquire();
-  int64_t n =
-      co_await runtime::WriteVFull(fd_, iov, write_offset_, options.stop);
+  const int flags = options.dsync ? RWF_DSYNC : 0;
+  int64_t n = co_await runtime::WriteVFull(fd_, iov, write_offset_,
+                                           options.stop, flags);
   if (n < 0) co_return IoError(static_cast<int>(n), "write");
   write_offset_ += static_cast<uint64_t>(n);
   co_return Status::OK();
@@ -120,8 +122,19 @@ Task<Status> LocalFile::WriteAt(ConstBytes src, uint64_t offset,
   STRATA_CO_RETURN_IF_ERROR(CheckOpen());
   STRATA_CO_RETURN_IF_ERROR(CheckAligned(src.data(), src.size(), offset));
   auto permit = co_await FileOpsLimit().Acquire();
-  int64_t n = co_await runtime::WriteFull(fd_, src, offset, options.stop);
+  const int flags = options.dsync ? RWF_DSYNC : 0;
+  int64_t n =
+      co_await runtime::WriteFull(fd_, src, offset, options.stop, flags);
   if (n < 0) co_return IoError(static_cast<int>(n), "write");
+  co_return Status::OK();
+}
+
+Task<Status> LocalFile::Preallocate(uint64_t offset, uint64_t length) {
+  STRATA_CO_RETURN_IF_ERROR(CheckOpen());
+  if (length == 0) co_return Status::OK();
+  auto permit = co_await FileOpsLimit().Acquire();
+  int64_t r = co_await runtime::Fallocate(fd_, 0, offset, length);
+  if (r < 0) co_return IoError(static_cast<int>(r), "fallocate");
   co_return Status::OK();
 }
 

@@ -72,7 +72,7 @@ Capabilities LocalFileSystem::capabilities() const {
   Capabilities c;
   c.atomic_rename = c.rename_dir = c.append = c.conditional_put = true;
   c.directory_fsync = c.real_directories = c.direct_io = true;
-  c.positional_write = c.sync = true;
+  c.positional_write = c.sync = c.preallocate = true;
   return c;
 }
 

@@ -163,6 +163,20 @@ Task<Status> MemoryFile::WriteAt(ConstBytes src, uint64_t offset,
                     options);
 }
 
+Task<Status> MemoryFile::Preallocate(uint64_t offset, uint64_t length) {
+  STRATA_CO_RETURN_IF_ERROR(CheckOpen("fallocate"));
+  if (offset > kMaxFileSize || length > kMaxFileSize - offset) {
+    co_return ErrnoToStatus(EFBIG, Context("fallocate", path_));
+  }
+  std::unique_lock lock(data_->mu);
+  if (data_->bytes.size() >= offset + length) co_return Status::OK();
+  if (!GrowTo(data_->bytes, offset + length)) {
+    co_return ErrnoToStatus(ENOMEM, Context("fallocate", path_));
+  }
+  data_->Touch();
+  co_return Status::OK();
+}
+
 Task<Status> MemoryFile::Sync() { co_return CheckOpen("sync"); }
 
 Task<Result<uint64_t>> MemoryFile::Size() {

@@ -59,6 +59,7 @@ Capabilities MemoryFileSystem::capabilities() const {
   caps.real_directories = true;
   caps.direct_io = true;
   caps.positional_write = true;
+  caps.preallocate = true;
   caps.sync = true;
   return caps;
 }

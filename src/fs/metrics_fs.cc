@@ -175,6 +175,9 @@ class MetricsFile final : public ForwardingFile {
     return Track(m_, Op::kWrite, target_->WriteAt(src, offset, options),
                  m_->write_bytes, src.size());
   }
+  Task<Status> Preallocate(uint64_t offset, uint64_t length) override {
+    return target_->Preallocate(offset, length);
+  }
   Task<Status> Sync() override { return Track(m_, Op::kSync, target_->Sync()); }
   Task<Result<uint64_t>> Size() override {
     return Track(m_, Op::kSize, target_->Size());

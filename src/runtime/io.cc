@@ -34,7 +34,7 @@ void Advance(std::vector<struct iovec>& iov, size_t& first, uint64_t n) {
 
 Task<int64_t> VectoredFull(IoOpcode opcode, int fd,
                            std::span<const struct iovec> in, uint64_t offset,
-                           std::stop_token stop) {
+                           std::stop_token stop, int rw_flags) {
   std::vector<struct iovec> iov(in.begin(), in.end());
   size_t first = 0;
   Advance(iov, first, 0);
@@ -45,6 +45,7 @@ Task<int64_t> VectoredFull(IoOpcode opcode, int fd,
     req.iovcnt =
         static_cast<int>(std::min<size_t>(iov.size() - first, IOV_MAX));
     req.offset = offset + static_cast<uint64_t>(total);
+    req.rw_flags = rw_flags;
     int64_t n = co_await IoOp(req, stop);
     if (n < 0) co_return n;
     if (n == 0) {
@@ -76,13 +77,14 @@ Task<int64_t> ReadFull(int fd, std::span<std::byte> dst, uint64_t offset,
 }
 
 Task<int64_t> WriteFull(int fd, std::span<const std::byte> src, uint64_t offset,
-                        std::stop_token stop) {
+                        std::stop_token stop, int rw_flags) {
   size_t done = 0;
   while (done < src.size()) {
     IoRequest req = FdRequest(IoOpcode::kWrite, fd);
     req.buf = const_cast<std::byte*>(src.data() + done);
     req.len = src.size() - done;
     req.offset = offset + done;
+    req.rw_flags = rw_flags;
     int64_t n = co_await IoOp(req, stop);
     if (n < 0) co_return n;
     if (n == 0) co_return -EIO;
@@ -93,12 +95,14 @@ Task<int64_t> WriteFull(int fd, std::span<const std::byte> src, uint64_t offset,
 
 Task<int64_t> ReadVFull(int fd, std::span<const struct iovec> iov,
                         uint64_t offset, std::stop_token stop) {
-  return VectoredFull(IoOpcode::kReadV, fd, iov, offset, std::move(stop));
+  return VectoredFull(IoOpcode::kReadV, fd, iov, offset, std::move(stop), 0);
 }
 
 Task<int64_t> WriteVFull(int fd, std::span<const struct iovec> iov,
-                         uint64_t offset, std::stop_token stop) {
-  return VectoredFull(IoOpcode::kWriteV, fd, iov, offset, std::move(stop));
+                         uint64_t offset, std::stop_token stop,
+                         int rw_flags) {
+  return VectoredFull(IoOpcode::kWriteV, fd, iov, offset, std::move(stop),
+                      rw_flags);
 }
 
 Task<int64_t> Fsync(int fd, bool datasync) {

@@ -108,11 +108,15 @@ void UringReactor::PrepareSqe(struct io_uring_sqe* sqe, IoOp* op) {
     case IoOpcode::kRead:
       return io_uring_prep_read(sqe, r.fd, r.buf, len, r.offset);
     case IoOpcode::kWrite:
-      return io_uring_prep_write(sqe, r.fd, r.buf, len, r.offset);
+      io_uring_prep_write(sqe, r.fd, r.buf, len, r.offset);
+      sqe->rw_flags = r.rw_flags;
+      return;
     case IoOpcode::kReadV:
       return io_uring_prep_readv(sqe, r.fd, r.iov, r.iovcnt, r.offset);
     case IoOpcode::kWriteV:
-      return io_uring_prep_writev(sqe, r.fd, r.iov, r.iovcnt, r.offset);
+      io_uring_prep_writev(sqe, r.fd, r.iov, r.iovcnt, r.offset);
+      sqe->rw_flags = r.rw_flags;
+      return;
     case IoOpcode::kFsync:
       return io_uring_prep_fsync(sqe, r.fd,
                                  r.flags ? IORING_FSYNC_DATASYNC : 0);

@@ -11,7 +11,7 @@
 // operation is counted per kind, failed or not.
 //
 // Operation kinds: Open → kOpen; ReadAt/ReadV → kRead; Write/WriteV/WriteAt
-// → kWrite; File::Sync and SyncDir → kSync; Close/Abort → kClose; Stat and
+// and Preallocate → kWrite; File::Sync and SyncDir → kSync; Close/Abort → kClose; Stat and
 // File::Size → kStat; List → kList (its stream yields the failure once);
 // Rename → kRename (the path is `from`; `path_contains` also matches `to`);
 // Copy → kCopy (likewise); Remove and RemoveDir → kRemove; CreateDir → kMkdir.

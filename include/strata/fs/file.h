@@ -52,6 +52,16 @@ class File {
   virtual Task<Status> WriteAt(ConstBytes src, uint64_t offset,
                                const IoOptions& options = {}) = 0;
   virtual Task<Status> Sync() = 0;
+  // Reserves space for [offset, offset + length) and extends the file to at
+  // least offset + length with zeros (fallocate mode 0), so later writes
+  // there need no allocation. Like a write, the new size is durable only
+  // after Sync. Backends without Capabilities::preallocate do nothing and
+  // return OK: it is a performance hint, never needed for correctness.
+  virtual Task<Status> Preallocate(uint64_t offset, uint64_t length) {
+    (void)offset;
+    (void)length;
+    co_return Status::OK();
+  }
   virtual Task<Result<uint64_t>> Size() = 0;
   virtual Task<Status> Close() = 0;
   virtual Task<Status> Abort() = 0;

@@ -46,6 +46,9 @@ class ForwardingFile : public File {
                       const IoOptions& options = {}) override {
     return target_->WriteV(srcs, options);
   }
+  Task<Status> Preallocate(uint64_t offset, uint64_t length) override {
+    return target_->Preallocate(offset, length);
+  }
   Task<Status> WriteAt(ConstBytes src, uint64_t offset,
                        const IoOptions& options = {}) override {
     return target_->WriteAt(src, offset, options);

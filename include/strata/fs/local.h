@@ -47,6 +47,7 @@ class LocalFile final : public File {
   Task<Status> WriteAt(ConstBytes src, uint64_t offset,
                        const IoOptions& options = {}) override;
   Task<Status> Sync() override;
+  Task<Status> Preallocate(uint64_t offset, uint64_t length) override;
   Task<Result<uint64_t>> Size() override;
   Task<Status> Close() override;
   Task<Status> Abort() override;

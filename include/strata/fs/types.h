@@ -34,6 +34,11 @@ struct IoOptions {
   // A stop request cancels the operation; it then fails with kCancelled.
   // An operation already handed to the kernel may still complete.
   std::stop_token stop;
+  // Write/WriteV/WriteAt: the call returns only once the bytes it wrote (and
+  // the metadata needed to read them back) are durable, like pwritev2's
+  // RWF_DSYNC. Other unsynced data in the file is not covered; Sync is still
+  // needed for that. Meaningful where Capabilities::sync.
+  bool dsync = false;
 };
 
 struct OpenOptions {
@@ -120,6 +125,7 @@ struct Capabilities {
   bool direct_io = false;         // OpenOptions::direct
   bool positional_write = false;  // File::WriteAt
   bool sync = false;              // File::Sync makes data durable
+  bool preallocate = false;       // File::Preallocate reserves space
 };
 
 // A page of listing results; listings yield pages in path order.

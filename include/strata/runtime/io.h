@@ -31,13 +31,16 @@ namespace strata::runtime {
 
 Task<int64_t> ReadFull(int fd, std::span<std::byte> dst, uint64_t offset,
                        std::stop_token stop = {});
+// `rw_flags` are pwritev2 flags for every write the call issues (RWF_DSYNC:
+// each completes only once its bytes are durable).
 Task<int64_t> WriteFull(int fd, std::span<const std::byte> src, uint64_t offset,
-                        std::stop_token stop = {});
+                        std::stop_token stop = {}, int rw_flags = 0);
 // Scatter/gather: `iov` is copied, so the caller's array may be temporary.
 Task<int64_t> ReadVFull(int fd, std::span<const struct iovec> iov,
                         uint64_t offset, std::stop_token stop = {});
 Task<int64_t> WriteVFull(int fd, std::span<const struct iovec> iov,
-                         uint64_t offset, std::stop_token stop = {});
+                         uint64_t offset, std::stop_token stop = {},
+                         int rw_flags = 0);
 Task<int64_t> Fsync(int fd, bool datasync);
 Task<int64_t> OpenAt(int dirfd, const char* path, int flags, mode_t mode);
 Task<int64_t> Close(int fd);

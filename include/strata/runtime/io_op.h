@@ -64,6 +64,8 @@ struct IoRequest {
   const char* path = nullptr;
   const char* path2 = nullptr;
   int flags = 0;
+  // kWrite/kWriteV: pwritev2 flags (RWF_DSYNC, RWF_ATOMIC, ...); 0 = pwrite.
+  int rw_flags = 0;
   unsigned mode = 0;
   unsigned mask = 0;
   struct statx* statx_buf = nullptr;
