@@ -3,7 +3,7 @@ BUILD   ?= build
 JOBS    ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test bench lint format install-check clean
+.PHONY: all deps configure build run test test-full bench lint format install-check clean
 
 all: build
 
@@ -25,6 +25,10 @@ run: build
 # and the installed-package consumer examples.
 test: build
 	BUILD=$(BUILD) JOBS=$(JOBS) bash scripts/run-tests.sh
+
+# The same with the long durability runs (>= 200 kill -9 rounds).
+test-full: build
+	STRATA_FULL_TESTS=1 BUILD=$(BUILD) JOBS=$(JOBS) bash scripts/run-tests.sh
 
 # strata vs fio on the same file, same run (see docs/benchmarks.md).
 bench: build

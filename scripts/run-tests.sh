@@ -4,7 +4,7 @@
 #      where the kernel refuses io_uring)
 #   2. unit tests, poll runtime (STRATA_IO_URING=off)
 #   3. ASan+UBSan build of the unit tests, both runtimes (clang)
-#   4. TSan build of the runtime and fs tests, both runtimes (clang)
+#   4. TSan build of the runtime, fs and journal tests, both runtimes (clang)
 # The sanitizer builds use clang: it always compiles symmetric transfer into
 # a tail call, while GCC 12 does not under sanitizers, so long chains of
 # synchronously completing tasks would grow the stack there.
@@ -69,15 +69,16 @@ run_ctest "unit (io_uring)" "$BUILD" unit STRATA_IO_URING=auto
 run_ctest "unit (poll)" "$BUILD" unit STRATA_IO_URING=off
 
 if step "build asan+ubsan" configure_variant "$BUILD-asan" \
-    -DCMAKE_CXX_COMPILER=clang++ -DSTRATA_SANITIZE=address,undefined -DSTRATA_TEST_LAYERS="core;runtime;fs;cli"; then
-  run_ctest "unit asan+ubsan (io_uring)" "$BUILD-asan" unit STRATA_IO_URING=auto
-  run_ctest "unit asan+ubsan (poll)" "$BUILD-asan" unit STRATA_IO_URING=off
+    -DCMAKE_CXX_COMPILER=clang++ -DSTRATA_SANITIZE=address,undefined -DSTRATA_TEST_LAYERS="core;runtime;fs;journal;cli"; then
+  # Sanitized runs simulate a tenth of the crashes and kills.
+  run_ctest "unit asan+ubsan (io_uring)" "$BUILD-asan" unit STRATA_IO_URING=auto STRATA_CRASH_SCALE=10 STRATA_KILL_ITERATIONS=10
+  run_ctest "unit asan+ubsan (poll)" "$BUILD-asan" unit STRATA_IO_URING=off STRATA_CRASH_SCALE=10 STRATA_KILL_ITERATIONS=10
 fi
 
 if step "build tsan" configure_variant "$BUILD-tsan" \
-    -DCMAKE_CXX_COMPILER=clang++ -DSTRATA_SANITIZE=thread -DSTRATA_BUILD_CLI=OFF -DSTRATA_TEST_LAYERS="runtime;fs"; then
-  run_ctest "runtime+fs tsan (io_uring)" "$BUILD-tsan" unit STRATA_IO_URING=auto
-  run_ctest "runtime+fs tsan (poll)" "$BUILD-tsan" unit STRATA_IO_URING=off
+    -DCMAKE_CXX_COMPILER=clang++ -DSTRATA_SANITIZE=thread -DSTRATA_BUILD_CLI=OFF -DSTRATA_TEST_LAYERS="runtime;fs;journal"; then
+  run_ctest "runtime+fs+journal tsan (io_uring)" "$BUILD-tsan" unit STRATA_IO_URING=auto STRATA_CRASH_SCALE=50
+  run_ctest "runtime+fs+journal tsan (poll)" "$BUILD-tsan" unit STRATA_IO_URING=off STRATA_CRASH_SCALE=50
 fi
 
 if step "build fuzz (clang)" configure_variant "$BUILD-fuzz" \

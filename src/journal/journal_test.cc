@@ -200,6 +200,27 @@ TEST_F(JournalTest, DirectIoWritesTheSameFormat) {
   EXPECT_EQ(got.records.size(), records.size() + more.size());
 }
 
+TEST_F(JournalTest, RefusedDirectIoIsAnErrorNotAFallback) {
+  // open(2) refuses O_DIRECT with EINVAL (tmpfs before Linux 6.6, some
+  // network file systems); injected here since this kernel's tmpfs accepts it.
+  auto faulty = std::make_shared<fs::FaultInjectionFileSystem>(
+      std::make_shared<fs::LocalFileSystem>());
+  fs::FaultRule refuse;
+  refuse.op = fs::FaultOp::kOpen;
+  refuse.error = EINVAL;
+  refuse.repeat = true;
+  refuse.path_contains = ".journal";
+  faulty->AddFault(refuse);
+  JournalOptions direct;
+  direct.direct_io = true;
+  direct.fs = faulty;
+  auto j = Run(Journal::Open(dir_, direct));
+  ASSERT_FALSE(j.ok());
+  EXPECT_EQ(j.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(j.status().message().find("O_DIRECT"), std::string::npos)
+      << j.status().message();
+}
+
 TEST_F(JournalTest, FailedSyncPoisonsAndAcknowledgedRecordsSurvive) {
   auto local = std::make_shared<fs::LocalFileSystem>();
   auto faulty = std::make_shared<fs::FaultInjectionFileSystem>(local);

@@ -6,6 +6,21 @@
 #include "strata/fs/registry.h"
 
 namespace strata::journal {
+namespace {
+
+// O_DIRECT refusals come back as EINVAL from open(2); say what it means.
+Status ExplainDirect(const Status& status, bool direct) {
+  if (status.ok() || !direct ||
+      status.code() != StatusCode::kInvalidArgument) {
+    return status;
+  }
+  return InvalidArgumentError(
+      "direct I/O refused (the file system does not support O_DIRECT; "
+      "open the journal without direct_io): " +
+      std::string(status.message()));
+}
+
+}  // namespace
 
 Task<Status> SegmentWriter::WriteHeader(fs::File& file, uint64_t id, Lsn base) {
   // A whole aligned block, so the header write also works with O_DIRECT.
@@ -24,7 +39,9 @@ Task<Status> SegmentWriter::Create(uint64_t id, Lsn base) {
   const std::string temp_path = final_path + std::string(kTempSuffix);
   fs::OpenOptions create = fs::OpenOptions::Overwrite();
   create.direct = options_->direct_io;
-  STRATA_CO_ASSIGN_OR_RETURN(auto temp, co_await fs_->Open(temp_path, create));
+  auto opened = co_await fs_->Open(temp_path, create);
+  if (!opened.ok()) co_return ExplainDirect(opened.status(), create.direct);
+  auto temp = std::move(opened).value();
   STRATA_CO_RETURN_IF_ERROR(co_await WriteHeader(*temp, id, base));
   if (options_->preallocate && options_->segment_bytes > kSegmentDataOffset) {
     STRATA_CO_RETURN_IF_ERROR(co_await temp->Preallocate(
@@ -60,7 +77,9 @@ Task<Status> SegmentWriter::OpenForAppend() {
   options.read = false;
   options.write = true;
   options.direct = options_->direct_io;
-  STRATA_CO_ASSIGN_OR_RETURN(file_, co_await fs_->Open(path_, options));
+  auto opened = co_await fs_->Open(path_, options);
+  if (!opened.ok()) co_return ExplainDirect(opened.status(), options.direct);
+  file_ = std::move(opened).value();
   co_return Status::OK();
 }
 
