@@ -23,6 +23,7 @@
 //   and the next write of that file is torn: a random subset of its 512-byte
 //   sectors lands, one of which may land only partly. Namespace as in
 //   kKeepRandomSubset.
+//
 // Details of the model:
 // - Open with truncate is an unsynced size change to 0 and Preallocate an
 //   unsynced extension with zeros; both are ordered with the file's writes
@@ -35,10 +36,14 @@
 // - A file removed or replaced while its old entry is still durable keeps
 //   its durable content: a crash that reverts the removal brings it back.
 //   RemoveDir(recursive) unlinks every entry below, one change each.
-// - The change log may leave a directory reachable twice after a crash (a
-//   rename whose two parents were synced separately): the later path is
-//   dropped. A file reachable twice is one file (a hard link).
+// - A Rename is one change: both parents' edits survive a crash together,
+//   unless one parent was synced on its own (that half is then durable).
+//   This may leave a directory reachable twice, or in a cycle: only the
+//   first path found walking from the root in name order is kept. A file
+//   reachable twice is one file (a hard link).
+// - An empty write never extends a file (pwrite of 0 bytes).
 // - The etag of a file whose content a crash changed is new.
+//
 // Handles opened before the crash are dead: every call on them fails with
 // kFailedPrecondition ("... lost in a simulated crash"), and their
 // destruction does nothing. The same seed gives the same outcome.
