@@ -32,6 +32,9 @@ inline constexpr int kExitUsage = 2;
 struct Invocation {
   std::function<Status(runtime::Runtime&)> run;
   runtime::RuntimeOptions runtime_options;
+  // Set by a command that succeeds with a distinct exit status (`journal
+  // dump`: 3 repaired, 4 mid-log corruption).
+  int exit_code = kExitOk;
 };
 
 // Command groups; each adds its subcommands to `app` and, when one of them
@@ -42,6 +45,7 @@ void AddCatCommand(CLI::App& app, Invocation* invocation);
 void AddCopyCommand(CLI::App& app, Invocation* invocation);
 void AddManageCommands(CLI::App& app, Invocation* invocation);  // rm, mkdir
 void AddBenchCommands(CLI::App& app, Invocation* invocation);
+void AddJournalCommands(CLI::App& app, Invocation* invocation);
 
 // Prints "strata: <message>" as one line on stderr (newlines in the message
 // are replaced by spaces).

@@ -34,6 +34,7 @@ void BuildApp(CLI::App& app, Invocation* invocation) {
   AddCopyCommand(app, invocation);
   AddManageCommands(app, invocation);
   AddBenchCommands(app, invocation);
+  AddJournalCommands(app, invocation);
   AddVersionCommand(app, invocation);
 }
 
@@ -52,7 +53,7 @@ int Execute(const Invocation& invocation) {
     PrintError(status.message());
     return kExitFailure;
   }
-  return kExitOk;
+  return invocation.exit_code;
 }
 
 // The library logs warnings to stderr; a CLI error must stay one line, so

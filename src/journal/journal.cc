@@ -121,6 +121,12 @@ Task<Result<std::unique_ptr<Journal>>> Journal::Open(std::string dir,
   RecordVisitor no_visit;
   STRATA_CO_ASSIGN_OR_RETURN(JournalScan scan,
                              co_await ScanDirectory(fs, path, no_visit));
+  if (scan.segments.empty() && scan.unreadable.empty() &&
+      !options.create_if_missing) {
+    co_return NotFoundError("journal " + path +
+                            " does not exist (no segment files; "
+                            "create_if_missing is off)");
+  }
   std::unique_ptr<Journal> journal(new Journal(path, std::move(options)));
   RecoveryReport& report = journal->recovery_;
   STRATA_CO_RETURN_IF_ERROR(co_await RepairDirectory(

@@ -67,7 +67,8 @@ struct JournalOptions {
   // system refuses it.
   bool direct_io = false;
   RecoveryMode recovery = RecoveryMode::kTolerateTornTail;
-  // Create the directory (and its parents) if missing.
+  // Create the directory (and its parents) and the first segment if
+  // missing; when false, a directory without segments is kNotFound.
   bool create_if_missing = true;
   // Batching: one write carries at most this many records / bytes (a single
   // larger record is written alone).
