@@ -117,10 +117,30 @@ Task<Status> LocalFile::WriteV(std::span<const ConstBytes> srcs,
   co_return Status::OK();
 }
 
+Status LocalFile::WriteAtInline(ConstBytes src, uint64_t offset,
+                                int flags) const {
+  size_t done = 0;
+  while (done < src.size()) {
+    struct iovec iov {
+      const_cast<std::byte*>(src.data() + done), src.size() - done
+    };
+    ssize_t n = ::pwritev2(fd_, &iov, 1, static_cast<off_t>(offset + done),
+                           flags);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return IoError(-errno, "write");
+    if (n == 0) return IoError(-EIO, "write");
+    done += static_cast<size_t>(n);
+  }
+  return Status::OK();
+}
+
 Task<Status> LocalFile::WriteAt(ConstBytes src, uint64_t offset,
                                 const IoOptions& options) {
   STRATA_CO_RETURN_IF_ERROR(CheckOpen());
   STRATA_CO_RETURN_IF_ERROR(CheckAligned(src.data(), src.size(), offset));
+  if (options.inline_blocking) {
+    co_return WriteAtInline(src, offset, options.dsync ? RWF_DSYNC : 0);
+  }
   auto permit = co_await FileOpsLimit().Acquire();
   const int flags = options.dsync ? RWF_DSYNC : 0;
   int64_t n =

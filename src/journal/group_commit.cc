@@ -14,6 +14,18 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// Requeues the caller behind whatever is ready on its reactor.
+struct YieldToReactor {
+  bool await_ready() const noexcept {
+    return runtime::Runtime::Current() == nullptr;
+  }
+  void await_suspend(std::coroutine_handle<> h) const {
+    runtime::Runtime::Current()->Schedule(
+        h, runtime::detail::CurrentReactorIndex());
+  }
+  void await_resume() const noexcept {}
+};
+
 }  // namespace
 
 // Suspends a waiter unless it is already satisfied, or leadership is free
@@ -159,6 +171,8 @@ FlushPlan Journal::Impl::Plan(const Waiter& me) {
     sealed_.pop_front();
   }
   plan.sync = options_->sync_after_batch || me.durable || AnyDurableWaiter();
+  plan.alone = waiters_.empty() && plan.batches.size() == 1 &&
+               plan.batches.front()->entries() == 1;
   return plan;
 }
 
@@ -185,12 +199,13 @@ Task<Status> Journal::Impl::WriteBatches(FlushPlan& plan) {
   // precedes it; otherwise write, then fdatasync.
   const bool fused = plan.sync && plan.batches.size() == 1 &&
                      plan.durable_before == plan.written_before;
+  const bool inline_io = fused && plan.alone && options_->inline_lone_sync;
   size_t entries = 0;
   for (auto& batch : plan.batches) {
     auto bytes = alignment_ > 1 ? batch->PaddedBytes(alignment_) : batch->bytes();
     const auto start = Clock::now();
     STRATA_CO_RETURN_IF_ERROR(
-        co_await writer_.WriteAt(bytes, batch->file_offset(), fused));
+        co_await writer_.WriteAt(bytes, batch->file_offset(), fused, inline_io));
     metrics_.flush_seconds.Observe(SecondsSince(start));
     if (fused) metrics_.sync_seconds.Observe(SecondsSince(start));
     entries += batch->entries();
@@ -293,9 +308,13 @@ Task<Status> Journal::Impl::Lead(Waiter& me) {
       Resume(wake);
       co_return result;
     }
-    // With company, optionally wait a moment so the batch grows.
+    // Let appenders that are ready to run on this reactor (typically the
+    // ones the last round just woke) add their records first; with company,
+    // optionally wait a moment longer so the batch grows.
     if (others && options_->group_commit_window.count() > 0) {
       co_await runtime::SleepFor(options_->group_commit_window);
+    } else {
+      co_await YieldToReactor();
     }
     {
       std::lock_guard lock(mu_);

@@ -42,6 +42,25 @@ Result<std::string> ResolveDir(const std::string& dir, bool local) {
   return fs::NormalizePath(absolute.string());
 }
 
+// Creates `dir` and any missing ancestors one level at a time, syncing
+// each new entry's parent so the whole chain survives a crash.
+Task<Status> CreateDirChain(fs::FileSystem& fs, const std::string& dir) {
+  std::vector<std::string> missing;
+  for (std::string d = dir; d != "/"; d = fs::ParentPath(d)) {
+    auto info = co_await fs.Stat(d);
+    if (info.ok()) break;
+    if (info.status().code() != StatusCode::kNotFound) co_return info.status();
+    missing.push_back(d);
+  }
+  const bool sync = fs.capabilities().directory_fsync;
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    Status made = co_await fs.CreateDir(*it, /*recursive=*/false);
+    if (!made.ok() && made.code() != StatusCode::kAlreadyExists) co_return made;
+    if (sync) STRATA_CO_RETURN_IF_ERROR(co_await fs.SyncDir(fs::ParentPath(*it)));
+  }
+  co_return Status::OK();
+}
+
 Task<Status> EnsureDir(fs::FileSystem& fs, const std::string& dir,
                        bool create) {
   auto info = co_await fs.Stat(dir);
@@ -55,9 +74,19 @@ Task<Status> EnsureDir(fs::FileSystem& fs, const std::string& dir,
   if (info.status().code() != StatusCode::kNotFound || !create) {
     co_return info.status();
   }
-  STRATA_CO_RETURN_IF_ERROR(co_await fs.CreateDir(dir, /*recursive=*/true));
+  co_return co_await CreateDirChain(fs, dir);
+}
+
+// Entries recovery found may not be durable yet (an earlier process can
+// die between a rename or mkdir and its directory fsync): sync the journal
+// directory and its ancestors before acknowledging anything stored there.
+Task<Status> SyncDirChain(fs::FileSystem& fs, const std::string& dir) {
   if (!fs.capabilities().directory_fsync) co_return Status::OK();
-  co_return co_await fs.SyncDir(fs::ParentPath(dir));
+  for (std::string d = dir;; d = fs::ParentPath(d)) {
+    STRATA_CO_RETURN_IF_ERROR(co_await fs.SyncDir(d));
+    if (d == "/") break;
+  }
+  co_return Status::OK();
 }
 
 Task<Status> RemoveTempFiles(fs::FileSystem& fs, const std::string& dir,
@@ -133,6 +162,7 @@ Task<Result<std::unique_ptr<Journal>>> Journal::Open(std::string dir,
       fs, path, journal->options_.recovery, scan, report));
   if (scan.segments.empty()) report.outcome = RecoveryOutcome::kCreated;
   STRATA_CO_RETURN_IF_ERROR(co_await RemoveTempFiles(fs, path, scan.temp_files));
+  STRATA_CO_RETURN_IF_ERROR(co_await SyncDirChain(fs, path));
   FillReport(scan, report);
   journal->impl_ = std::make_unique<Impl>(journal.get(), &fs, path,
                                           &journal->options_);

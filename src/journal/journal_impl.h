@@ -39,6 +39,7 @@ struct FlushPlan {
   Lsn durable_before = 0;  // durable frontier when planned
   Lsn written_before = 0;  // written frontier when planned
   Lsn end = 0;             // written frontier after the round
+  bool alone = false;      // one record, nobody else waiting
 };
 
 class Journal::Impl {

@@ -84,9 +84,11 @@ Task<Status> SegmentWriter::OpenForAppend() {
 }
 
 Task<Status> SegmentWriter::WriteAt(std::span<const std::byte> bytes,
-                                    uint64_t offset, bool dsync) {
+                                    uint64_t offset, bool dsync,
+                                    bool inline_blocking) {
   fs::IoOptions io;
   io.dsync = dsync;
+  io.inline_blocking = inline_blocking;
   co_return co_await file_->WriteAt(bytes, offset, io);
 }
 

@@ -28,7 +28,7 @@ class SegmentWriter {
 
   // Writes `bytes` at `offset`; with `dsync` the bytes are durable on return.
   Task<Status> WriteAt(std::span<const std::byte> bytes, uint64_t offset,
-                       bool dsync);
+                       bool dsync, bool inline_blocking);
   Task<Status> Sync();
   Task<Status> Close();
 

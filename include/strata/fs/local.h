@@ -54,6 +54,7 @@ class LocalFile final : public File {
 
  private:
   Status CheckOpen() const;
+  Status WriteAtInline(ConstBytes src, uint64_t offset, int flags) const;
   Status CheckAligned(const void* data, size_t len, uint64_t offset) const;
   Status IoError(int neg_errno, const char* op) const;
 

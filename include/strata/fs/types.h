@@ -39,6 +39,12 @@ struct IoOptions {
   // RWF_DSYNC. Other unsynced data in the file is not covered; Sync is still
   // needed for that. Meaningful where Capabilities::sync.
   bool dsync = false;
+  // Local files: make the system call on the calling (reactor) thread,
+  // blocking it, instead of submitting it asynchronously. Saves the hand-off
+  // to a kernel or pool worker (tens of microseconds) on latency-critical,
+  // uncontended paths such as a lone journal appender's write+sync; every
+  // other coroutine on that reactor waits meanwhile. Other backends ignore it.
+  bool inline_blocking = false;
 };
 
 struct OpenOptions {

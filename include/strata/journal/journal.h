@@ -77,6 +77,13 @@ struct JournalOptions {
   // Every batch is synced before its appends return (Append then implies
   // durability, as with `--sync each`, but without a separate call).
   bool sync_after_batch = false;
+  // When a sync has no company (no other appender waiting), write and sync
+  // with one blocking pwritev2(RWF_DSYNC) on the reactor thread instead of
+  // an asynchronous io_uring/worker operation: a lone appender then pays no
+  // hand-off (as with a plain pwrite+fdatasync). Other coroutines on that
+  // reactor wait for that one write; turn off when the reactor also serves
+  // latency-critical work. Local file systems only (others ignore it).
+  bool inline_lone_sync = true;
   // A leader with others appending waits this long for more records before
   // writing (0: never waits; latency before throughput).
   std::chrono::microseconds group_commit_window{0};
