@@ -56,6 +56,8 @@ struct BenchOptions {
   double seconds = 5;
   bool direct = false;
   bool json = false;
+  std::string segment_bytes;  // empty: the journal's default
+  double window_us = 0;       // JournalOptions::group_commit_window
 };
 
 // State shared by the writers of one run.
@@ -190,6 +192,16 @@ Task<Result<BenchReport>> RunBench(BenchOptions options, std::string dir) {
   journal::JournalOptions journal_options;
   journal_options.direct_io = options.direct;
   journal_options.metrics = &registry;
+  journal_options.group_commit_window =
+      std::chrono::microseconds(static_cast<int64_t>(options.window_us));
+  if (!options.segment_bytes.empty()) {
+    std::optional<uint64_t> bytes = ParseSize(options.segment_bytes);
+    if (!bytes) {
+      co_return InvalidArgumentError("--segment-bytes: not a size: '" +
+                                     options.segment_bytes + "'");
+    }
+    journal_options.segment_bytes = *bytes;
+  }
   auto opened = co_await journal::Journal::Open(dir, journal_options);
   if (!opened.ok()) co_return JournalError(opened.status(), "open", dir);
   std::unique_ptr<journal::Journal> journal = std::move(*opened);
@@ -279,6 +291,11 @@ void AddJournalBenchCommand(CLI::App& journal, Invocation* invocation) {
                   "Measured seconds (default 5), after the warm-up")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--direct", o->direct, "O_DIRECT segment files");
+  cmd->add_option("--segment-bytes", o->segment_bytes,
+                  "Segment size (default 64m)");
+  cmd->add_option("--window-us", o->window_us,
+                  "Group-commit window in microseconds (default 0)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--json", o->json,
                 "Print one JSON object: writers, size, ops_per_s, mib_per_s, "
                 "lat_p50_us, lat_p99_us, runtime_kind, syncs");
