@@ -3,7 +3,7 @@ BUILD   ?= build
 JOBS    ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test test-full bench lint format install-check clean
+.PHONY: all deps configure build run test test-full bench bench-journal lint format install-check clean
 
 all: build
 
@@ -33,6 +33,10 @@ test-full: build
 # strata vs fio on the same file, same run (see docs/benchmarks.md).
 bench: build
 	bash bench/local_vs_fio.sh --strata $(BUILD)/bin/strata
+
+# The journal vs pwrite+fdatasync and RocksDB sync=true, same run.
+bench-journal: build
+	bash bench/journal_vs_peers.sh --strata $(BUILD)/bin/strata --peers $(BUILD)/bin/journal_peers
 
 lint: configure
 	bash scripts/lint.sh $(BUILD)
