@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A short `strata bench local` suite under both runtimes (what `make run`
+# A short `strata bench local` and `strata journal bench` suite under both
+# runtimes (what `make run`
 # calls). Builds nothing.
 #
 # Usage: scripts/bench-suite.sh [STRATA_BIN] [--size SIZE] [--runtime S]
@@ -10,7 +11,8 @@
 # Runs randread 4k qd32 direct, seqwrite 1m qd8 direct, seqread 1m qd8 and
 # randwrite 4k qd32 direct with STRATA_IO_URING=on and =off on a temporary
 # file (under $TMPDIR unless that is tmpfs, else /var/tmp; removed at exit)
-# and prints workload, runtime, IOPS, MiB/s, p99 and the io_uring/poll ratio.
+# and prints workload, runtime, IOPS, MiB/s, p99 and the io_uring/poll ratio;
+# then durable journal appends (4 KiB, 1 and 64 writers) on both runtimes.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -86,4 +88,26 @@ for entry in "${suite[@]}"; do
     "$(num "$u_iops" 0)" "$(num "$u_mib" 1)" "$(num "$u_p99" 1)" "$ratio"
   printf "%-26s %-9s %10s %9s %10s %13s\n" "" poll \
     "$(num "$p_iops" 0)" "$(num "$p_mib" 1)" "$(num "$p_p99" 1)" ""
+done
+
+# The durable journal: durable appends (Append + SyncThrough) of 4 KiB
+# records by 1 and 64 writers, in a fresh directory next to the test file.
+jdir=$(mktemp -d "$(dirname "$file")/strata-journal-suite.XXXXXX")
+trap 'rm -f "$file"; rm -rf "$jdir"' EXIT
+echo
+printf "%-26s %-9s %10s %9s %10s %8s\n" journal runtime ops/s MiB/s \
+  "p99(us)" syncs
+for writers in 1 64; do
+  for mode in on off; do
+    json=$(STRATA_IO_URING=$mode "$strata" journal bench --dir "$jdir" \
+      --writers "$writers" --size 4k --seconds "$runtime" --json) || json=""
+    if [[ -z $json ]]; then
+      printf "%-26s %-9s %10s\n" "append-4k-w$writers" "$mode" n/a
+      continue
+    fi
+    read -r kind ops mib p99 syncs < <(jq -r \
+      '"\(.runtime_kind) \(.ops_per_s) \(.mib_per_s) \(.lat_p99_us) \(.syncs)"' <<<"$json")
+    printf "%-26s %-9s %10s %9s %10s %8s\n" "append-4k-w$writers" "$kind" \
+      "$(num "$ops" 0)" "$(num "$mib" 1)" "$(num "$p99" 1)" "$syncs"
+  done
 done
