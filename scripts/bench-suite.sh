@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # A short `strata bench local` and `strata journal bench` suite under both
-# runtimes (what `make run`
-# calls). Builds nothing.
+# runtimes (what `make run` calls). Builds nothing.
 #
 # Usage: scripts/bench-suite.sh [STRATA_BIN] [--size SIZE] [--runtime S]
 #   STRATA_BIN  the strata binary (default: $STRATA_BIN, else build/bin/strata)
