@@ -95,6 +95,8 @@ std::string_view HeaderErrorName(HeaderError error) {
       return "unexpected data offset or reserved bytes";
     case HeaderError::kCrc:
       return "header checksum mismatch";
+    case HeaderError::kRange:
+      return "base LSN beyond the maximum (2^62)";
   }
   return "?";
 }
@@ -115,6 +117,7 @@ HeaderError DecodeSegmentHeader(std::span<const std::byte> bytes,
       !AllZero(bytes.subspan(32, kSegmentHeaderCrcOffset - 32))) {
     return HeaderError::kLayout;
   }
+  if (GetU64(p + 24) > kMaxLsn) return HeaderError::kRange;
   out->segment_id = GetU64(p + 16);
   out->base_lsn = GetU64(p + 24);
   return HeaderError::kNone;

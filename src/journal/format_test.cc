@@ -52,6 +52,9 @@ TEST(FormatTest, SegmentHeaderRoundTripAndDamage) {
   }
   EXPECT_EQ(DecodeSegmentHeader(std::span(bytes).first(10), &out),
             HeaderError::kShort);
+  h.base_lsn = kMaxLsn + 1;  // would let positions wrap
+  EXPECT_EQ(DecodeSegmentHeader(EncodeSegmentHeader(h), &out),
+            HeaderError::kRange);
 }
 
 TEST(FormatTest, FrameRoundTripIncludingEmptyRecords) {

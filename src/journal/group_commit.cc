@@ -134,6 +134,10 @@ Result<Lsn> Journal::Impl::Encode(std::span<const fs::ConstBytes> records) {
   STRATA_RETURN_IF_ERROR(Check());
   size_t frame_bytes = 0;
   for (const auto& r : records) frame_bytes += kFrameHeaderBytes + r.size();
+  if (frame_bytes > kMaxLsn - next_lsn_) {
+    return OutOfRangeError("journal " + dir_ + ": the log would pass the "
+                           "maximum LSN (2^62)");
+  }
   Batch& batch = OpenBatch(frame_bytes, records.size());
   const Lsn durable = owner_->durable_lsn();
   for (const auto& r : records) batch.AddFrame(r, SyncLag(batch.end(), durable));
@@ -312,7 +316,8 @@ Task<Status> Journal::Impl::Lead(Waiter& me) {
     // ones the last round just woke) add their records first; with company,
     // optionally wait a moment longer so the batch grows.
     if (others && options_->group_commit_window.count() > 0) {
-      co_await runtime::SleepFor(options_->group_commit_window);
+      Status slept = co_await runtime::SleepFor(options_->group_commit_window);
+      slept.IgnoreError();  // only a cancelled sleep fails; go on anyway
     } else {
       co_await YieldToReactor();
     }

@@ -30,6 +30,8 @@ inline constexpr uint32_t kMaxRecordBytes = 64u << 20;
 inline constexpr uint16_t kFrameRecord = 1;
 inline constexpr uint32_t kUnknownSyncLag = 0xffffffffu;
 inline constexpr uint64_t kDefaultSegmentBytes = uint64_t{64} << 20;
+// LSNs stay below 2^62, so position arithmetic never wraps.
+inline constexpr Lsn kMaxLsn = Lsn{1} << 62;
 inline constexpr size_t kDirectAlignment = 4096;
 
 inline constexpr std::string_view kSegmentSuffix = ".journal";
@@ -64,7 +66,7 @@ std::string CorruptFileName(uint64_t segment_id, Lsn lsn);
 std::array<std::byte, kSegmentHeaderBytes> EncodeSegmentHeader(
     const SegmentHeader& header);
 
-enum class HeaderError { kNone, kShort, kMagic, kVersion, kLayout, kCrc };
+enum class HeaderError { kNone, kShort, kMagic, kVersion, kLayout, kCrc, kRange };
 // Why a segment header is rejected, for messages.
 std::string_view HeaderErrorName(HeaderError error);
 // Decodes and checks a segment header (at least kSegmentHeaderBytes bytes).

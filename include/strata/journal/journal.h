@@ -149,8 +149,9 @@ class Journal {
   Status health() const;
 
   // The records with LSN > `from` that were written when the call was made,
-  // in order, every CRC verified. `from` must be 0, first_lsn() or a record
-  // LSN (a record boundary); otherwise the stream yields kInvalidArgument.
+  // in order, every CRC verified. `from` must be first_lsn() (0 for a
+  // journal never truncated) or a record LSN (a record boundary): another
+  // position yields kInvalidArgument, one before first_lsn() kOutOfRange.
   RecordStream Read(Lsn from = 0);
 
   // Removes whole segments whose every record has LSN <= `lsn` (never the
