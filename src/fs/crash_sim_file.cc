@@ -6,23 +6,17 @@
 #include <optional>
 
 #include "fs/crash_sim_state.h"
+#include "fs/file_checks.h"
 
 namespace strata::fs {
 namespace {
+
+using file_checks::Context;
 
 using crash_sim_internal::Bytes;
 using crash_sim_internal::kMaxFileSize;
 using crash_sim_internal::NodePtr;
 using State = CrashSimFileSystem::State;
-
-std::string Context(const char* op, const std::string& path) {
-  std::string context(op);
-  context += ' ';
-  context += path;
-  return context;
-}
-
-bool Aligned(uint64_t value) { return value % kDirectIoAlignment == 0; }
 
 // Copies `srcs` (`total` bytes) into `out`; false if memory runs out.
 bool Gather(std::span<const ConstBytes> srcs, uint64_t total, Bytes& out) {
@@ -123,31 +117,14 @@ Status CrashSimFile::CheckLive(const char* op) const {
 Status CrashSimFile::CheckUsable(const char* op, bool writing,
                                  const IoOptions& options) const {
   STRATA_RETURN_IF_ERROR(CheckLive(op));
-  if (options.stop.stop_requested()) {
-    return Status(StatusCode::kCancelled, Context(op, path_) + ": cancelled",
-                  ECANCELED);
-  }
-  if (writing ? !mode_.write : !mode_.read) {
-    return Status(StatusCode::kInvalidArgument,
-                  Context(op, path_) + (writing ? ": not opened for writing"
-                                                : ": not opened for reading"),
-                  EBADF);
-  }
-  return Status::OK();
+  return file_checks::CheckRequest(op, path_, writing, mode_.read, mode_.write,
+                                   options);
 }
 
 Status CrashSimFile::CheckAligned(const char* op, const void* data, size_t len,
                                   uint64_t offset) const {
-  if (!mode_.direct) return Status::OK();
-  if (Aligned(reinterpret_cast<uintptr_t>(data)) && Aligned(len) &&
-      Aligned(offset)) {
-    return Status::OK();
-  }
-  return Status(StatusCode::kInvalidArgument,
-                Context(op, path_) +
-                    ": O_DIRECT needs buffer address, length and offset "
-                    "aligned to kDirectIoAlignment (4096 bytes)",
-                EINVAL);
+  return file_checks::CheckDirectAligned(mode_.direct, op, path_, data, len,
+                                         offset);
 }
 
 Result<size_t> CrashSimFile::DoRead(std::span<const MutableBytes> dsts,

@@ -4,23 +4,17 @@
 #include <cstring>
 #include <new>
 
+#include "fs/file_checks.h"
 #include "fs/memory_tree.h"
 #include "strata/fs/memory.h"
 
 namespace strata::fs {
 namespace {
 
-std::string Context(const char* op, const std::string& path) {
-  std::string context(op);
-  context += ' ';
-  context += path;
-  return context;
-}
+using file_checks::Context;
 
 // Larger files are refused with EFBIG rather than attempted.
 constexpr uint64_t kMaxFileSize = uint64_t{1} << 40;
-
-bool Aligned(uint64_t value) { return value % kDirectIoAlignment == 0; }
 
 // Grows `bytes` to `size` (zero-filled); false if memory runs out.
 bool GrowTo(std::vector<std::byte>& bytes, uint64_t size) {
@@ -56,31 +50,14 @@ Status MemoryFile::CheckOpen(const char* op) const {
 Status MemoryFile::CheckUsable(const char* op, bool writing,
                                const IoOptions& options) const {
   STRATA_RETURN_IF_ERROR(CheckOpen(op));
-  if (options.stop.stop_requested()) {
-    return Status(StatusCode::kCancelled, Context(op, path_) + ": cancelled",
-                  ECANCELED);
-  }
-  if (writing ? !mode_.write : !mode_.read) {
-    return Status(StatusCode::kInvalidArgument,
-                  Context(op, path_) + (writing ? ": not opened for writing"
-                                                : ": not opened for reading"),
-                  EBADF);
-  }
-  return Status::OK();
+  return file_checks::CheckRequest(op, path_, writing, mode_.read, mode_.write,
+                                   options);
 }
 
 Status MemoryFile::CheckAligned(const char* op, const void* data, size_t len,
                                 uint64_t offset) const {
-  if (!mode_.direct) return Status::OK();
-  if (Aligned(reinterpret_cast<uintptr_t>(data)) && Aligned(len) &&
-      Aligned(offset)) {
-    return Status::OK();
-  }
-  return Status(StatusCode::kInvalidArgument,
-                Context(op, path_) +
-                    ": O_DIRECT needs buffer address, length and offset "
-                    "aligned to kDirectIoAlignment (4096 bytes)",
-                EINVAL);
+  return file_checks::CheckDirectAligned(mode_.direct, op, path_, data, len,
+                                         offset);
 }
 
 Result<size_t> MemoryFile::DoRead(std::span<const MutableBytes> dsts,
