@@ -94,8 +94,8 @@ Task<Status> LocalFile::Write(ConstBytes src, const IoOptions& options) {
       CheckAligned(src.data(), src.size(), write_offset_));
   auto permit = co_await FileOpsLimit().Acquire();
   const int flags = options.dsync ? RWF_DSYNC : 0;
-  int64_t n = co_await runtime::WriteFull(fd_, src, write_offset_,
-                                          options.stop, flags);
+  int64_t n =
+      co_await runtime::WriteFull(fd_, src, write_offset_, options.stop, flags);
   if (n < 0) co_return IoError(static_cast<int>(n), "write");
   write_offset_ += static_cast<uint64_t>(n);
   co_return Status::OK();
@@ -124,8 +124,8 @@ Status LocalFile::WriteAtInline(ConstBytes src, uint64_t offset,
     struct iovec iov {
       const_cast<std::byte*>(src.data() + done), src.size() - done
     };
-    ssize_t n = ::pwritev2(fd_, &iov, 1, static_cast<off_t>(offset + done),
-                           flags);
+    ssize_t n =
+        ::pwritev2(fd_, &iov, 1, static_cast<off_t>(offset + done), flags);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return IoError(-errno, "write");
     if (n == 0) return IoError(-EIO, "write");

@@ -137,7 +137,8 @@ void EncodeFrame(std::span<std::byte> dst, Lsn start_lsn, uint32_t sync_lag,
   PutU32(p + 16, sync_lag);
   PutU16(p + 20, kFrameRecord);
   PutU16(p + 22, 0);
-  uint32_t crc = Crc32c(std::span<const std::byte>(p + 4, kFrameHeaderBytes - 4));
+  uint32_t crc =
+      Crc32c(std::span<const std::byte>(p + 4, kFrameHeaderBytes - 4));
   crc = Crc32c(payload, crc);
   PutU32(p, MaskCrc(crc));
 }
@@ -176,7 +177,8 @@ FrameCheck DecodeFrame(std::span<const std::byte> bytes, Lsn position,
     return FrameCheck::kBadFlags;
   }
   if (bytes.size() - kFrameHeaderBytes < length) return FrameCheck::kTruncated;
-  uint32_t crc = Crc32c(std::span<const std::byte>(p + 4, kFrameHeaderBytes - 4));
+  uint32_t crc =
+      Crc32c(std::span<const std::byte>(p + 4, kFrameHeaderBytes - 4));
   crc = Crc32c(bytes.subspan(kFrameHeaderBytes, length), crc);
   if (UnmaskCrc(GetU32(p)) != crc) return FrameCheck::kBadCrc;
   out->length = length;

@@ -1,10 +1,11 @@
+#include "strata/journal/format.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <string>
 
 #include "strata/core/crc32c.h"
-#include "strata/journal/format.h"
 
 namespace strata::journal {
 namespace {
@@ -58,8 +59,8 @@ TEST(FormatTest, SegmentHeaderRoundTripAndDamage) {
 }
 
 TEST(FormatTest, FrameRoundTripIncludingEmptyRecords) {
-  for (std::string payload : {std::string(), std::string("x"),
-                              std::string(1000, 'q')}) {
+  for (std::string payload :
+       {std::string(), std::string("x"), std::string(1000, 'q')}) {
     auto frame = Frame(payload, 4096, 24);
     FrameHeader h;
     ASSERT_EQ(DecodeFrame(frame, 4096, &h), FrameCheck::kValid);
@@ -93,7 +94,8 @@ TEST(FormatTest, FrameChecksNameTheProblem) {
 TEST(FormatTest, EverySingleBitFlipOfAFrameIsDetected) {
   for (size_t len : {0, 1, 40}) {
     std::string payload(len, 'a');
-    for (size_t i = 0; i < len; ++i) payload[i] = static_cast<char>('a' + i % 26);
+    for (size_t i = 0; i < len; ++i)
+      payload[i] = static_cast<char>('a' + i % 26);
     const auto frame = Frame(payload, 123456, 77);
     for (size_t bit = 0; bit < frame.size() * 8; ++bit) {
       auto copy = frame;

@@ -47,8 +47,9 @@ class Journal::Impl::TurnAwaiter {
     }
     waiter_->handle = h;
     waiter_->runtime = runtime::Runtime::Current();
-    waiter_->reactor =
-        waiter_->runtime != nullptr ? runtime::detail::CurrentReactorIndex() : 0;
+    waiter_->reactor = waiter_->runtime != nullptr
+                           ? runtime::detail::CurrentReactorIndex()
+                           : 0;
     impl_->waiters_.push_back(waiter_);
     return true;
   }
@@ -76,8 +77,7 @@ bool Journal::Impl::backlog_full() {
 }
 
 bool Journal::Impl::Satisfied(const Waiter& w) const {
-  const Lsn reached =
-      w.durable ? owner_->durable_lsn() : owner_->written_lsn();
+  const Lsn reached = w.durable ? owner_->durable_lsn() : owner_->written_lsn();
   return reached >= w.target;
 }
 
@@ -116,8 +116,9 @@ Batch& Journal::Impl::OpenBatch(size_t frame_bytes, size_t entries) {
     enc_needs_segment_ = true;
     enc_tail_.clear();
   }
-  if (open_ && (open_->entries() + entries > options_->max_batch_entries ||
-                open_->frame_bytes() + frame_bytes > options_->max_batch_bytes)) {
+  if (open_ &&
+      (open_->entries() + entries > options_->max_batch_entries ||
+       open_->frame_bytes() + frame_bytes > options_->max_batch_bytes)) {
     Seal();
   }
   if (!open_) {
@@ -135,12 +136,14 @@ Result<Lsn> Journal::Impl::Encode(std::span<const fs::ConstBytes> records) {
   size_t frame_bytes = 0;
   for (const auto& r : records) frame_bytes += kFrameHeaderBytes + r.size();
   if (frame_bytes > kMaxLsn - next_lsn_) {
-    return OutOfRangeError("journal " + dir_ + ": the log would pass the "
+    return OutOfRangeError("journal " + dir_ +
+                           ": the log would pass the "
                            "maximum LSN (2^62)");
   }
   Batch& batch = OpenBatch(frame_bytes, records.size());
   const Lsn durable = owner_->durable_lsn();
-  for (const auto& r : records) batch.AddFrame(r, SyncLag(batch.end(), durable));
+  for (const auto& r : records)
+    batch.AddFrame(r, SyncLag(batch.end(), durable));
   next_lsn_ = batch.end();
   metrics_.appends.Increment(records.size());
   metrics_.bytes.Increment(frame_bytes);
@@ -155,7 +158,8 @@ Task<Status> Journal::Impl::WaitFor(Lsn target, bool durable) {
   if (me.state == Waiter::State::kLead) co_return co_await Lead(me);
   std::lock_guard lock(mu_);
   if (Satisfied(me)) co_return Status::OK();
-  co_return poison_.ok() ? InternalError("journal waiter woken early") : poison_;
+  co_return poison_.ok() ? InternalError("journal waiter woken early")
+                         : poison_;
 }
 
 FlushPlan Journal::Impl::Plan(const Waiter& me) {
@@ -206,10 +210,11 @@ Task<Status> Journal::Impl::WriteBatches(FlushPlan& plan) {
   const bool inline_io = fused && plan.alone && options_->inline_lone_sync;
   size_t entries = 0;
   for (auto& batch : plan.batches) {
-    auto bytes = alignment_ > 1 ? batch->PaddedBytes(alignment_) : batch->bytes();
+    auto bytes =
+        alignment_ > 1 ? batch->PaddedBytes(alignment_) : batch->bytes();
     const auto start = Clock::now();
-    STRATA_CO_RETURN_IF_ERROR(
-        co_await writer_.WriteAt(bytes, batch->file_offset(), fused, inline_io));
+    STRATA_CO_RETURN_IF_ERROR(co_await writer_.WriteAt(
+        bytes, batch->file_offset(), fused, inline_io));
     metrics_.flush_seconds.Observe(SecondsSince(start));
     if (fused) metrics_.sync_seconds.Observe(SecondsSince(start));
     entries += batch->entries();

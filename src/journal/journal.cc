@@ -21,9 +21,10 @@ Status ValidateOptions(const JournalOptions& options, fs::FileSystem& fs) {
   }
   const fs::Capabilities caps = fs.capabilities();
   if (!caps.positional_write || !caps.sync) {
-    return InvalidArgumentError("a journal needs positional writes and sync; "
-                                "file system '" +
-                                std::string(fs.name()) + "' lacks them");
+    return InvalidArgumentError(
+        "a journal needs positional writes and sync; "
+        "file system '" +
+        std::string(fs.name()) + "' lacks them");
   }
   if (options.direct_io && !caps.direct_io) {
     return InvalidArgumentError("JournalOptions::direct_io: file system '" +
@@ -38,7 +39,9 @@ Result<std::string> ResolveDir(const std::string& dir, bool local) {
   if (!local) return fs::NormalizePath(dir);
   std::error_code ec;
   auto absolute = std::filesystem::absolute(dir, ec);
-  if (ec) return InvalidArgumentError("journal directory " + dir + ": " + ec.message());
+  if (ec)
+    return InvalidArgumentError("journal directory " + dir + ": " +
+                                ec.message());
   return fs::NormalizePath(absolute.string());
 }
 
@@ -56,7 +59,8 @@ Task<Status> CreateDirChain(fs::FileSystem& fs, const std::string& dir) {
   for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
     Status made = co_await fs.CreateDir(*it, /*recursive=*/false);
     if (!made.ok() && made.code() != StatusCode::kAlreadyExists) co_return made;
-    if (sync) STRATA_CO_RETURN_IF_ERROR(co_await fs.SyncDir(fs::ParentPath(*it)));
+    if (sync)
+      STRATA_CO_RETURN_IF_ERROR(co_await fs.SyncDir(fs::ParentPath(*it)));
   }
   co_return Status::OK();
 }
@@ -161,15 +165,16 @@ Task<Result<std::unique_ptr<Journal>>> Journal::Open(std::string dir,
   STRATA_CO_RETURN_IF_ERROR(co_await RepairDirectory(
       fs, path, journal->options_.recovery, scan, report));
   if (scan.segments.empty()) report.outcome = RecoveryOutcome::kCreated;
-  STRATA_CO_RETURN_IF_ERROR(co_await RemoveTempFiles(fs, path, scan.temp_files));
+  STRATA_CO_RETURN_IF_ERROR(
+      co_await RemoveTempFiles(fs, path, scan.temp_files));
   STRATA_CO_RETURN_IF_ERROR(co_await SyncDirChain(fs, path));
   FillReport(scan, report);
-  journal->impl_ = std::make_unique<Impl>(journal.get(), &fs, path,
-                                          &journal->options_);
+  journal->impl_ =
+      std::make_unique<Impl>(journal.get(), &fs, path, &journal->options_);
   STRATA_CO_RETURN_IF_ERROR(co_await journal->impl_->Start(scan));
   auto* rt = runtime::Runtime::Current();
-  journal->native_io_uring_ = local && rt != nullptr &&
-                              rt->kind() == runtime::RuntimeKind::kIoUring;
+  journal->native_io_uring_ =
+      local && rt != nullptr && rt->kind() == runtime::RuntimeKind::kIoUring;
   co_return journal;
 }
 
@@ -178,7 +183,8 @@ Task<Result<Lsn>> Journal::Append(fs::ConstBytes record) {
   co_return co_await AppendBatch(one);
 }
 
-Task<Result<Lsn>> Journal::AppendBatch(std::span<const fs::ConstBytes> records) {
+Task<Result<Lsn>> Journal::AppendBatch(
+    std::span<const fs::ConstBytes> records) {
   if (records.empty()) {
     co_return InvalidArgumentError("AppendBatch needs at least one record");
   }
@@ -201,10 +207,9 @@ Task<Result<Lsn>> Journal::AppendBatch(std::span<const fs::ConstBytes> records) 
 Task<Status> Journal::SyncThrough(Lsn lsn) {
   const Lsn end = impl_->reserved_end();
   if (lsn > end) {
-    co_return InvalidArgumentError("journal " + dir_ + ": SyncThrough(" +
-                                   std::to_string(lsn) +
-                                   ") is past the last appended LSN " +
-                                   std::to_string(end));
+    co_return InvalidArgumentError(
+        "journal " + dir_ + ": SyncThrough(" + std::to_string(lsn) +
+        ") is past the last appended LSN " + std::to_string(end));
   }
   Status health = this->health();
   if (!health.ok()) co_return health;

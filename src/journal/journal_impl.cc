@@ -1,8 +1,9 @@
 // Journal::Impl outside the group-commit path: start-up after recovery,
 // closing, the segment list, checkpointing.
+#include "journal/journal_impl.h"
+
 #include <algorithm>
 
-#include "journal/journal_impl.h"
 #include "strata/fs/registry.h"
 
 namespace strata::journal {
@@ -51,8 +52,8 @@ Task<Status> Journal::Impl::Start(const JournalScan& scan) {
     const SegmentMeta& last = segments_.back();
     const uint64_t data_end = kSegmentDataOffset + (end - last.base);
     if (alignment_ > 1) {
-      STRATA_CO_ASSIGN_OR_RETURN(enc_tail_,
-                                 co_await ReadTailBlock(*fs_, last.path, data_end));
+      STRATA_CO_ASSIGN_OR_RETURN(
+          enc_tail_, co_await ReadTailBlock(*fs_, last.path, data_end));
     }
     STRATA_CO_RETURN_IF_ERROR(
         co_await writer_.Reopen(last.id, last.base, last.path, data_end));
@@ -105,7 +106,8 @@ Task<Status> Journal::Impl::TruncateBefore(Lsn lsn) {
     size_t n = 0;
     while (n + 1 < segments_.size() && segments_[n + 1].base <= lsn) ++n;
     for (size_t i = 0; i < n; ++i) doomed.push_back(segments_[i].path);
-    segments_.erase(segments_.begin(), segments_.begin() + static_cast<long>(n));
+    segments_.erase(segments_.begin(),
+                    segments_.begin() + static_cast<long>(n));
   }
   // Oldest first, so a crash leaves a contiguous run of segments.
   for (const std::string& path : doomed) {

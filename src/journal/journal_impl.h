@@ -102,8 +102,8 @@ class Journal::Impl {
   std::mutex mu_;
   Status poison_;
   bool closed_ = false;
-  Lsn next_lsn_ = 0;                 // end of every encoded frame
-  uint64_t enc_segment_id_ = 0;      // segment new frames go to
+  Lsn next_lsn_ = 0;             // end of every encoded frame
+  uint64_t enc_segment_id_ = 0;  // segment new frames go to
   Lsn enc_segment_base_ = 0;
   bool enc_needs_segment_ = false;   // next batch opens enc_segment_id_
   std::vector<std::byte> enc_tail_;  // direct: partial block at next_lsn_

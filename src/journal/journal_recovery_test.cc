@@ -161,7 +161,8 @@ TEST_F(JournalRecoveryTest, TruncatedInsideTheLastFrame) {
 }
 
 TEST_F(JournalRecoveryTest, ZeroedLastFrameIsACleanShorterLog) {
-  Run(Surgery::kZeroLastFrame, {{kClean, kClean, kClean}, {N - 1, N - 1, N - 1}});
+  Run(Surgery::kZeroLastFrame,
+      {{kClean, kClean, kClean}, {N - 1, N - 1, N - 1}});
 }
 
 TEST_F(JournalRecoveryTest, ZeroSectorInsideTheLastRecord) {
@@ -242,7 +243,8 @@ TEST_F(JournalRecoveryTest, LeftoverTempSegmentIsRemoved) {
   auto j = OpenJournal(JournalOptions());
   ASSERT_TRUE(j.ok()) << j.status().ToString();
   EXPECT_EQ((*j)->recovery().outcome, RecoveryOutcome::kClean);
-  EXPECT_FALSE(std::filesystem::exists(dir_ + "/" + SegmentFileName(2) + ".tmp"));
+  EXPECT_FALSE(
+      std::filesystem::exists(dir_ + "/" + SegmentFileName(2) + ".tmp"));
 }
 
 }  // namespace

@@ -250,7 +250,8 @@ TEST_F(JournalTest, FailedSyncPoisonsAndAcknowledgedRecordsSurvive) {
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
   auto got = Run(ReadAll(reopened->get(), 0));
   ASSERT_GE(got.records.size(), acked.size());
-  for (size_t i = 0; i < acked.size(); ++i) EXPECT_EQ(got.records[i].data, acked[i]);
+  for (size_t i = 0; i < acked.size(); ++i)
+    EXPECT_EQ(got.records[i].data, acked[i]);
 }
 
 // The durable frontier never covers bytes a reader cannot find: while

@@ -49,7 +49,8 @@ inline Task<Result<std::vector<Lsn>>> AppendAll(Journal* journal,
   std::vector<Lsn> lsns;
   for (const Bytes& r : records) {
     STRATA_CO_ASSIGN_OR_RETURN(Lsn lsn, co_await journal->Append(r));
-    if (sync_each) STRATA_CO_RETURN_IF_ERROR(co_await journal->SyncThrough(lsn));
+    if (sync_each)
+      STRATA_CO_RETURN_IF_ERROR(co_await journal->SyncThrough(lsn));
     lsns.push_back(lsn);
   }
   co_return lsns;

@@ -37,10 +37,9 @@ Status NotABoundary(const ReadState& st) {
 
 RecordStream ReadSegments(ReadState st) {
   if (st.from > st.until) {
-    co_yield InvalidArgumentError("journal " + st.dir + ": LSN " +
-                                  std::to_string(st.from) +
-                                  " is past the written end " +
-                                  std::to_string(st.until));
+    co_yield InvalidArgumentError(
+        "journal " + st.dir + ": LSN " + std::to_string(st.from) +
+        " is past the written end " + std::to_string(st.until));
     co_return;
   }
   if (st.segments.empty() || st.from < st.segments.front().base) {
@@ -67,7 +66,8 @@ RecordStream ReadSegments(ReadState st) {
     while (cursor.position() < seg_end) {
       auto check = co_await cursor.Next(&header);
       if (!check.ok() || *check != FrameCheck::kValid) {
-        co_yield check.ok() ? BadFrame(st, seg, cursor, *check) : check.status();
+        co_yield check.ok() ? BadFrame(st, seg, cursor, *check)
+                            : check.status();
         co_return;
       }
       if (header.start_lsn < st.from) continue;

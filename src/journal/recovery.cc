@@ -23,7 +23,8 @@ Status ClassifyEntry(const fs::FileInfo& info, Listing& out) {
     const std::string_view stem = name.substr(0, name.find('.'));
     const std::string_view rest = name.substr(stem.size());
     if (ParseSegmentFileName(std::string(stem) + std::string(kSegmentSuffix))) {
-      const std::string tmp = std::string(kSegmentSuffix) + std::string(kTempSuffix);
+      const std::string tmp =
+          std::string(kSegmentSuffix) + std::string(kTempSuffix);
       if (rest == tmp) {
         out.temp_files.push_back(info.path);
         return Status::OK();
@@ -63,8 +64,8 @@ struct Walk {
   JournalScan& scan;
 };
 
-void SetDamage(JournalScan& scan, size_t segment, Lsn position,
-               uint64_t offset, std::string reason) {
+void SetDamage(JournalScan& scan, size_t segment, Lsn position, uint64_t offset,
+               std::string reason) {
   Damage d;
   d.segment = segment;
   d.position = position;
@@ -78,8 +79,8 @@ Task<Result<SegmentHeader>> ReadHeader(fs::File& file, std::string* reason) {
   std::array<std::byte, kSegmentHeaderBytes> bytes{};
   STRATA_CO_ASSIGN_OR_RETURN(size_t got, co_await file.ReadAt(bytes, 0));
   SegmentHeader header;
-  const HeaderError error =
-      DecodeSegmentHeader(std::span<const std::byte>(bytes.data(), got), &header);
+  const HeaderError error = DecodeSegmentHeader(
+      std::span<const std::byte>(bytes.data(), got), &header);
   if (error != HeaderError::kNone) {
     *reason = "segment header: " + std::string(HeaderErrorName(error));
   }
@@ -137,8 +138,8 @@ Task<Status> ClassifyDamage(fs::File& file, uint64_t size, JournalScan& scan) {
   if (!last) claim = scan.segments[d.segment + 1].base;
   if (claim && *claim > d.position) {
     d.mid_log = true;
-    d.reason += "; later data claims durability through LSN " +
-                std::to_string(*claim);
+    d.reason +=
+        "; later data claims durability through LSN " + std::to_string(*claim);
   }
   co_return Status::OK();
 }
@@ -149,7 +150,8 @@ Task<Status> WalkSegment(Walk& w, size_t index) {
                              co_await w.fs.Open(seg.path, fs::OpenOptions()));
   STRATA_CO_ASSIGN_OR_RETURN(uint64_t size, co_await file->Size());
   std::optional<Lsn> limit;
-  if (index + 1 < w.scan.segments.size()) limit = w.scan.segments[index + 1].base;
+  if (index + 1 < w.scan.segments.size())
+    limit = w.scan.segments[index + 1].base;
   STRATA_CO_ASSIGN_OR_RETURN(bool complete,
                              co_await WalkFrames(w, *file, index, limit, size));
   Status status;
@@ -194,8 +196,8 @@ Task<Result<std::string>> ReadHeaders(fs::FileSystem& fs,
       continue;
     }
     SegmentHeader header;
-    STRATA_CO_ASSIGN_OR_RETURN(std::string reason,
-                               co_await CheckHeader(fs, id, path, scan, &header));
+    STRATA_CO_ASSIGN_OR_RETURN(
+        std::string reason, co_await CheckHeader(fs, id, path, scan, &header));
     if (!reason.empty()) {
       scan.unreadable.push_back(path);
       if (scan.unreadable.size() == 1) scan.unreadable_reason = reason;

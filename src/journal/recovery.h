@@ -29,23 +29,23 @@ using RecordVisitor =
 
 // Where the scan stopped and what it found after that.
 struct Damage {
-  size_t segment = 0;      // index into JournalScan::segments
-  Lsn position = 0;        // first bad stream position
-  uint64_t offset = 0;     // its file offset in that segment
+  size_t segment = 0;        // index into JournalScan::segments
+  Lsn position = 0;          // first bad stream position
+  uint64_t offset = 0;       // its file offset in that segment
   uint64_t nonzero_end = 0;  // end of non-zero bytes after it, same segment
   bool mid_log = false;
-  std::string reason;      // what is wrong, with names and positions
+  std::string reason;  // what is wrong, with names and positions
 };
 
 struct JournalScan {
-  std::vector<SegmentMeta> segments;   // valid-headed segments, in id order
-  std::vector<std::string> temp_files; // leftover *.tmp to remove
+  std::vector<SegmentMeta> segments;    // valid-headed segments, in id order
+  std::vector<std::string> temp_files;  // leftover *.tmp to remove
   // Segment files after a gap or a bad header: never part of the log.
   std::vector<std::string> unreadable;
   std::string unreadable_reason;
   Lsn first_lsn = 0;
-  Lsn end_lsn = 0;        // end of the valid prefix
-  uint64_t records = 0;   // records in the valid prefix
+  Lsn end_lsn = 0;       // end of the valid prefix
+  uint64_t records = 0;  // records in the valid prefix
   std::optional<Damage> damage;
 };
 

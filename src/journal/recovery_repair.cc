@@ -14,7 +14,8 @@ std::string DamageWhere(const JournalScan& scan) {
   const Damage& d = *scan.damage;
   std::string where;
   if (d.segment < scan.segments.size()) {
-    where = " in segment " + std::string(fs::BaseName(scan.segments[d.segment].path)) +
+    where = " in segment " +
+            std::string(fs::BaseName(scan.segments[d.segment].path)) +
             " at offset " + std::to_string(d.offset);
   }
   return where + " (LSN " + std::to_string(d.position) + "): " + d.reason;
@@ -23,8 +24,8 @@ std::string DamageWhere(const JournalScan& scan) {
 // Copies [from, to) of `src` into a new durable file `dst`.
 Task<Status> CopyAside(fs::FileSystem& fs, fs::File& src, uint64_t from,
                        uint64_t to, const std::string& dst) {
-  STRATA_CO_ASSIGN_OR_RETURN(auto out,
-                             co_await fs.Open(dst, fs::OpenOptions::Overwrite()));
+  STRATA_CO_ASSIGN_OR_RETURN(
+      auto out, co_await fs.Open(dst, fs::OpenOptions::Overwrite()));
   std::vector<std::byte> chunk;
   for (uint64_t off = from; off < to; off += chunk.size()) {
     chunk.resize(std::min(kCopyChunk, to - off));
@@ -59,7 +60,8 @@ Task<Status> CutSegmentTail(fs::FileSystem& fs, const std::string& dir,
   fs::OpenOptions rw;
   rw.write = true;
   STRATA_CO_ASSIGN_OR_RETURN(auto file, co_await fs.Open(seg.path, rw));
-  const std::string side = fs::JoinPath(dir, CorruptFileName(seg.id, d.position));
+  const std::string side =
+      fs::JoinPath(dir, CorruptFileName(seg.id, d.position));
   STRATA_CO_RETURN_IF_ERROR(
       co_await CopyAside(fs, *file, d.offset, d.nonzero_end, side));
   STRATA_CO_RETURN_IF_ERROR(co_await fs.SyncDir(dir));
@@ -80,8 +82,8 @@ Task<Status> SetLaterSegmentsAside(fs::FileSystem& fs, const std::string& dir,
   scan.segments.resize(keep);
   scan.unreadable.clear();
   for (const std::string& path : later) {
-    const std::string aside =
-        path + std::string(kCorruptInfix) + std::to_string(scan.damage->position);
+    const std::string aside = path + std::string(kCorruptInfix) +
+                              std::to_string(scan.damage->position);
     STRATA_CO_RETURN_IF_ERROR(co_await fs.Rename(path, aside));
     report.side_files.push_back(aside);
   }
@@ -119,8 +121,8 @@ Task<Status> RepairDirectory(fs::FileSystem& fs, const std::string& dir,
   STRATA_CO_RETURN_IF_ERROR(co_await CutSegmentTail(fs, dir, scan, report));
   scan.end_lsn = scan.damage->position;
   scan.damage.reset();
-  report.outcome = mid_log ? RecoveryOutcome::kTruncated
-                           : RecoveryOutcome::kRepaired;
+  report.outcome =
+      mid_log ? RecoveryOutcome::kTruncated : RecoveryOutcome::kRepaired;
   co_return Status::OK();
 }
 

@@ -38,8 +38,7 @@ Task<Result<std::vector<std::byte>>> ReadRange(fs::File& file, uint64_t offset,
 
 // A valid frame at stream position `pos` (file offset `off`)? Reads it.
 Task<Result<std::optional<FrameHeader>>> ProbeFrame(fs::File& file, Lsn pos,
-                                                    uint64_t off,
-                                                    uint64_t end,
+                                                    uint64_t off, uint64_t end,
                                                     uint32_t length) {
   std::optional<FrameHeader> none;
   const uint64_t frame = kFrameHeaderBytes + uint64_t{length};
@@ -70,7 +69,8 @@ Task<Status> SegmentCursor::Fill(uint64_t n) {
       std::min(std::max<uint64_t>(n, kReadWindowBytes), limit_ - offset_);
   window_.resize(want);
   window_offset_ = offset_;
-  STRATA_CO_ASSIGN_OR_RETURN(size_t got, co_await file_->ReadAt(window_, offset_));
+  STRATA_CO_ASSIGN_OR_RETURN(size_t got,
+                             co_await file_->ReadAt(window_, offset_));
   window_.resize(got);
   if (got < want) limit_ = offset_ + got;  // the file is shorter than expected
   co_return Status::OK();

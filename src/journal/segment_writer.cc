@@ -10,8 +10,7 @@ namespace {
 
 // O_DIRECT refusals come back as EINVAL from open(2); say what it means.
 Status ExplainDirect(const Status& status, bool direct) {
-  if (status.ok() || !direct ||
-      status.code() != StatusCode::kInvalidArgument) {
+  if (status.ok() || !direct || status.code() != StatusCode::kInvalidArgument) {
     return status;
   }
   return InvalidArgumentError(

@@ -17,14 +17,16 @@ namespace strata::journal {
 
 class SegmentWriter {
  public:
-  SegmentWriter(fs::FileSystem* fs, std::string dir, const JournalOptions* options)
+  SegmentWriter(fs::FileSystem* fs, std::string dir,
+                const JournalOptions* options)
       : fs_(fs), dir_(std::move(dir)), options_(options) {}
 
   // Creates segment `id` with base `base` durably and makes it current.
   Task<Status> Create(uint64_t id, Lsn base);
   // Makes the existing segment at `path` current for appending after its
   // valid data ends at file offset `data_end`.
-  Task<Status> Reopen(uint64_t id, Lsn base, std::string path, uint64_t data_end);
+  Task<Status> Reopen(uint64_t id, Lsn base, std::string path,
+                      uint64_t data_end);
 
   // Writes `bytes` at `offset`; with `dsync` the bytes are durable on return.
   Task<Status> WriteAt(std::span<const std::byte> bytes, uint64_t offset,

@@ -33,15 +33,17 @@ int64_t ExecuteBlocking(const IoRequest& r) {
       if (r.rw_flags == 0) {
         return Ret(::pwrite(r.fd, r.buf, r.len, static_cast<off_t>(r.offset)));
       }
-      struct iovec one {r.buf, r.len};
-      return Ret(::pwritev2(r.fd, &one, 1, static_cast<off_t>(r.offset),
-                            r.rw_flags));
+      struct iovec one {
+        r.buf, r.len
+      };
+      return Ret(
+          ::pwritev2(r.fd, &one, 1, static_cast<off_t>(r.offset), r.rw_flags));
     }
     case IoOpcode::kReadV:
       return Ret(::preadv(r.fd, r.iov, r.iovcnt, static_cast<off_t>(r.offset)));
     case IoOpcode::kWriteV:
-      return Ret(::pwritev2(r.fd, r.iov, r.iovcnt,
-                            static_cast<off_t>(r.offset), r.rw_flags));
+      return Ret(::pwritev2(r.fd, r.iov, r.iovcnt, static_cast<off_t>(r.offset),
+                            r.rw_flags));
     case IoOpcode::kFsync:
       return Ret(r.flags ? ::fdatasync(r.fd) : ::fsync(r.fd));
     case IoOpcode::kOpenAt:

@@ -99,8 +99,7 @@ Task<int64_t> ReadVFull(int fd, std::span<const struct iovec> iov,
 }
 
 Task<int64_t> WriteVFull(int fd, std::span<const struct iovec> iov,
-                         uint64_t offset, std::stop_token stop,
-                         int rw_flags) {
+                         uint64_t offset, std::stop_token stop, int rw_flags) {
   return VectoredFull(IoOpcode::kWriteV, fd, iov, offset, std::move(stop),
                       rw_flags);
 }

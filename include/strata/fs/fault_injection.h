@@ -11,10 +11,11 @@
 // operation is counted per kind, failed or not.
 //
 // Operation kinds: Open → kOpen; ReadAt/ReadV → kRead; Write/WriteV/WriteAt
-// and Preallocate → kWrite; File::Sync and SyncDir → kSync; Close/Abort → kClose; Stat and
-// File::Size → kStat; List → kList (its stream yields the failure once);
-// Rename → kRename (the path is `from`; `path_contains` also matches `to`);
-// Copy → kCopy (likewise); Remove and RemoveDir → kRemove; CreateDir → kMkdir.
+// and Preallocate → kWrite; File::Sync and SyncDir → kSync; Close/Abort →
+// kClose; Stat and File::Size → kStat; List → kList (its stream yields the
+// failure once); Rename → kRename (the path is `from`; `path_contains` also
+// matches `to`); Copy → kCopy (likewise); Remove and RemoveDir → kRemove;
+// CreateDir → kMkdir.
 //
 // Thread-safety: safe for concurrent use (rules and counters share one
 // mutex); files follow File's rules. Lifetime: files opened through the

@@ -49,7 +49,8 @@ struct FrameHeader {
   uint32_t sync_lag = kUnknownSyncLag;
   // The durable frontier the frame claims (start_lsn - sync_lag), if known.
   std::optional<Lsn> claim() const {
-    if (sync_lag == kUnknownSyncLag || sync_lag > start_lsn) return std::nullopt;
+    if (sync_lag == kUnknownSyncLag || sync_lag > start_lsn)
+      return std::nullopt;
     return start_lsn - sync_lag;
   }
   uint64_t frame_bytes() const { return kFrameHeaderBytes + length; }
@@ -66,7 +67,15 @@ std::string CorruptFileName(uint64_t segment_id, Lsn lsn);
 std::array<std::byte, kSegmentHeaderBytes> EncodeSegmentHeader(
     const SegmentHeader& header);
 
-enum class HeaderError { kNone, kShort, kMagic, kVersion, kLayout, kCrc, kRange };
+enum class HeaderError {
+  kNone,
+  kShort,
+  kMagic,
+  kVersion,
+  kLayout,
+  kCrc,
+  kRange
+};
 // Why a segment header is rejected, for messages.
 std::string_view HeaderErrorName(HeaderError error);
 // Decodes and checks a segment header (at least kSegmentHeaderBytes bytes).

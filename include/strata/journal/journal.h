@@ -92,10 +92,10 @@ struct JournalOptions {
 };
 
 enum class RecoveryOutcome {
-  kCreated,     // the journal was new
-  kClean,       // ended cleanly
-  kRepaired,    // a torn tail was cut off (and saved aside)
-  kTruncated,   // kPointInTime cut off mid-log corruption
+  kCreated,    // the journal was new
+  kClean,      // ended cleanly
+  kRepaired,   // a torn tail was cut off (and saved aside)
+  kTruncated,  // kPointInTime cut off mid-log corruption
 };
 std::string_view RecoveryOutcomeName(RecoveryOutcome outcome);
 
@@ -105,7 +105,7 @@ struct RecoveryReport {
   Lsn end_lsn = 0;       // where the log ends and appends continue
   uint64_t records = 0;  // valid records retained
   uint64_t segments = 0;
-  Lsn damage_lsn = 0;    // first bad position, when repaired or truncated
+  Lsn damage_lsn = 0;  // first bad position, when repaired or truncated
   uint64_t bytes_set_aside = 0;
   std::vector<std::string> side_files;
   std::string detail;  // one line for humans, e.g. why it was repaired
@@ -140,9 +140,13 @@ class Journal {
   // SyncThrough(everything appended so far).
   Task<Status> Sync();
 
-  Lsn durable_lsn() const { return durable_lsn_.load(std::memory_order_acquire); }
+  Lsn durable_lsn() const {
+    return durable_lsn_.load(std::memory_order_acquire);
+  }
   // End of what has been written to the file (<= what has been appended).
-  Lsn written_lsn() const { return written_lsn_.load(std::memory_order_acquire); }
+  Lsn written_lsn() const {
+    return written_lsn_.load(std::memory_order_acquire);
+  }
   // Oldest position still in the journal (TruncateBefore moves it).
   Lsn first_lsn() const;
   // The first failure that poisoned the journal, or OK.
