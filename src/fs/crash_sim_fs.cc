@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "fs/crash_sim_state.h"
+#include "fs/file_checks.h"
 
 namespace strata::fs {
 
@@ -66,18 +67,10 @@ Task<Result<FileInfo>> CrashSimFileSystem::Stat(std::string path) {
 }
 
 ListStream CrashSimFileSystem::List(std::string path, ListOptions options) {
-  Result<std::vector<FileInfo>> all = state_->List(path, options);
-  if (!all.ok()) {
-    co_yield Result<ListPage>(all.status());
-    co_return;
-  }
-  std::vector<FileInfo>& entries = all.value();
-  for (size_t begin = 0; begin < entries.size(); begin += options.page_size) {
-    size_t end = std::min(entries.size(), begin + options.page_size);
-    ListPage page(std::make_move_iterator(entries.begin() + begin),
-                  std::make_move_iterator(entries.begin() + end));
-    co_yield Result<ListPage>(std::move(page));
-  }
+  auto list = [target = state_, path = std::move(path), options] {
+    return target->List(path, options);
+  };
+  return file_checks::PageEntries(std::move(list), options.page_size);
 }
 
 Task<Status> CrashSimFileSystem::CreateDir(std::string path, bool recursive) {

@@ -1,6 +1,8 @@
 #include "fs/file_checks.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <iterator>
 
 namespace strata::fs::file_checks {
 namespace {
@@ -43,6 +45,22 @@ Status CheckDirectAligned(bool direct, const char* op, const std::string& path,
                     ": O_DIRECT needs buffer address, length and offset "
                     "aligned to kDirectIoAlignment (4096 bytes)",
                 EINVAL);
+}
+
+ListStream PageEntries(std::function<Result<std::vector<FileInfo>>()> list,
+                       size_t page_size) {
+  Result<std::vector<FileInfo>> all = list();
+  if (!all.ok()) {
+    co_yield Result<ListPage>(all.status());
+    co_return;
+  }
+  std::vector<FileInfo>& entries = all.value();
+  for (size_t begin = 0; begin < entries.size(); begin += page_size) {
+    size_t end = std::min(entries.size(), begin + page_size);
+    ListPage page(std::make_move_iterator(entries.begin() + begin),
+                  std::make_move_iterator(entries.begin() + end));
+    co_yield Result<ListPage>(std::move(page));
+  }
 }
 
 }  // namespace strata::fs::file_checks

@@ -1,12 +1,14 @@
-// Checks shared by the in-memory File implementations (memory, crashsim):
-// the request checks every read/write makes, and O_DIRECT alignment.
+// Pieces shared by the in-memory backends (memory, crashsim): the request
+// checks every read/write makes, O_DIRECT alignment, and paging a listing.
 //
 // Thread-safety: pure functions.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "strata/core/status.h"
 #include "strata/fs/types.h"
@@ -25,5 +27,10 @@ Status CheckRequest(const char* op, const std::string& path, bool writing,
 // offset are multiples of kDirectIoAlignment.
 Status CheckDirectAligned(bool direct, const char* op, const std::string& path,
                           const void* data, size_t len, uint64_t offset);
+
+// Calls `list` at the first Next() (listings are lazy) and yields its
+// entries, or its error, in pages of `page_size`.
+ListStream PageEntries(std::function<Result<std::vector<FileInfo>>()> list,
+                       size_t page_size);
 
 }  // namespace strata::fs::file_checks

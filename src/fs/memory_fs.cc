@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 
+#include "fs/file_checks.h"
 #include "fs/memory_tree.h"
 #include "strata/fs/memory.h"
 
@@ -91,18 +92,10 @@ Task<Result<FileInfo>> MemoryFileSystem::Stat(std::string path) {
 }
 
 ListStream MemoryFileSystem::List(std::string path, ListOptions options) {
-  Result<std::vector<FileInfo>> all = tree_->List(path, options);
-  if (!all.ok()) {
-    co_yield Result<ListPage>(all.status());
-    co_return;
-  }
-  std::vector<FileInfo>& entries = all.value();
-  for (size_t begin = 0; begin < entries.size(); begin += options.page_size) {
-    size_t end = std::min(entries.size(), begin + options.page_size);
-    ListPage page(std::make_move_iterator(entries.begin() + begin),
-                  std::make_move_iterator(entries.begin() + end));
-    co_yield Result<ListPage>(std::move(page));
-  }
+  auto list = [target = tree_.get(), path = std::move(path), options] {
+    return target->List(path, options);
+  };
+  return file_checks::PageEntries(std::move(list), options.page_size);
 }
 
 Task<Status> MemoryFileSystem::CreateDir(std::string path, bool recursive) {
