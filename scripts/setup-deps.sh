@@ -9,6 +9,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   clang clang-format clang-tidy libclang-rt-14-dev llvm
   liburing-dev libisal-dev
+  libssl-dev libzstd-dev liblz4-dev zlib1g-dev libxxhash-dev libhighwayhash-dev
+  zstd lz4 gzip openssl
   librocksdb-dev  # the journal benchmark's peer
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -1,0 +1,58 @@
+// ErasureSet: a stream striped across k data + m parity shard files in
+// blocks (1 MiB by default, MinIO's erasure block). Each block is split into
+// k equal data shards (zero-padded), m parity shards are computed
+// (erasure.h), and shard i of every block is appended to shard file i in the
+// bitrot layout (bitrot.h), after a small self-describing header repeated in
+// every shard file (docs/stream-formats.md). Reads survive any m shard files
+// missing, truncated or corrupted, reconstructing what they need, and report
+// which shards were healed.
+//
+// Thread-safety: as layer.h.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <vector>
+
+#include "strata/core/result.h"
+#include "strata/core/task.h"
+#include "strata/fs/file.h"
+#include "strata/stream/hash.h"
+#include "strata/stream/layer.h"
+
+namespace strata::stream {
+
+struct ErasureSetOptions : LayerOptions {
+  ErasureSetOptions() {}
+  int data_shards = 4;
+  int parity_shards = 2;
+  size_t block_size = size_t{1} << 20;
+  HashAlgorithm bitrot = HashAlgorithm::kHighwayHash256;
+};
+
+// What a reader found wrong and repaired (in memory) so far.
+struct HealReport {
+  std::set<int> missing_shards;    // file absent, unreadable or bad header
+  std::set<int> corrupt_shards;    // at least one block failed its hash
+  uint64_t blocks_reconstructed = 0;
+};
+
+class ErasureSetReader : public fs::File {
+ public:
+  virtual HealReport heal_report() const = 0;
+};
+
+// A writer over k+m shard files (each empty, open for write; shards.size()
+// must equal k+m). Close writes every shard's tail and closes them all.
+Result<std::unique_ptr<fs::File>> NewErasureSetWriter(
+    std::vector<std::unique_ptr<fs::File>> shards, ErasureSetOptions options);
+
+// A reader over the shard files in index order; a missing shard is nullptr.
+// Shape (k, m, block size, size) comes from the shards' headers (the
+// majority that agree); kDataLoss when fewer than k shards are usable.
+Task<Result<std::unique_ptr<ErasureSetReader>>> OpenErasureSetReader(
+    std::vector<std::unique_ptr<fs::File>> shards, LayerOptions options = {});
+
+}  // namespace strata::stream
