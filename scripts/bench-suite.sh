@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A short `strata bench local` and `strata journal bench` suite under both
-# runtimes (what `make run` calls). Builds nothing.
+# runtimes, then `strata bench streams` (what `make run` calls). Builds
+# nothing.
 #
 # Usage: scripts/bench-suite.sh [STRATA_BIN] [--size SIZE] [--runtime S]
 #   STRATA_BIN  the strata binary (default: $STRATA_BIN, else build/bin/strata)
@@ -23,7 +24,7 @@ while [[ $# -gt 0 ]]; do
   case $1 in
     --size) size=$2; shift 2 ;;
     --runtime) runtime=$2; shift 2 ;;
-    -h|--help) sed -n '2,14s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
     -*) echo "bench-suite.sh: unknown option $1" >&2; exit 2 ;;
     *) strata=$1; shift ;;
   esac
@@ -110,3 +111,8 @@ for writers in 1 64; do
       "$(num "$ops" 0)" "$(num "$mib" 1)" "$(num "$p99" 1)" "$syncs"
   done
 done
+
+# The stream layers: each wrapper vs the raw library call, and the full
+# zstd-3 → AES-256-GCM → CRC32C pipeline with its peak RSS on 1 GiB.
+echo
+"$strata" bench streams

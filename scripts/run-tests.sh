@@ -3,12 +3,13 @@
 #   1. unit tests, io_uring runtime (STRATA_IO_URING=auto; skips cleanly
 #      where the kernel refuses io_uring)
 #   2. unit tests, poll runtime (STRATA_IO_URING=off)
-#   3. ASan+UBSan build of the unit tests, both runtimes (clang)
+#   3. ASan+UBSan build of the unit tests, both runtimes (clang), which also
+#      builds the libFuzzer targets (one instrumented library for both)
 #   4. TSan build of the runtime, fs and journal tests, both runtimes (clang)
 # The sanitizer builds use clang: it always compiles symmetric transfer into
 # a tail call, while GCC 12 does not under sanitizers, so long chains of
 # synchronously completing tasks would grow the stack there.
-#   5. libFuzzer smoke runs (clang)
+#   5. libFuzzer smoke runs of every *_fuzz.cc target (from the ASan build)
 #   6. integration tests (label `integration`): the installed CMake package
 #      and pkg-config file used by the examples/ builds
 # Keeps going after a failure and exits non-zero if anything failed.
@@ -68,23 +69,21 @@ step "coroutine rules" bash scripts/check-coroutine-rules.sh
 run_ctest "unit (io_uring)" "$BUILD" unit STRATA_IO_URING=auto
 run_ctest "unit (poll)" "$BUILD" unit STRATA_IO_URING=off
 
-if step "build asan+ubsan" configure_variant "$BUILD-asan" \
-    -DCMAKE_CXX_COMPILER=clang++ -DSTRATA_SANITIZE=address,undefined -DSTRATA_TEST_LAYERS="core;runtime;fs;journal;cli"; then
+# The fuzz targets share the ASan build: its library is compiled once with
+# both the sanitizers and libFuzzer's coverage instrumentation.
+if step "build asan+ubsan (+fuzz targets)" configure_variant "$BUILD-asan" \
+    -DCMAKE_CXX_COMPILER=clang++ -DSTRATA_SANITIZE=address,undefined -DSTRATA_BUILD_FUZZ=ON \
+    -DSTRATA_TEST_LAYERS="core;runtime;fs;journal;stream;cli"; then
   # Sanitized runs simulate a tenth of the crashes and kills.
   run_ctest "unit asan+ubsan (io_uring)" "$BUILD-asan" unit STRATA_IO_URING=auto STRATA_CRASH_SCALE=10 STRATA_KILL_ITERATIONS=10
   run_ctest "unit asan+ubsan (poll)" "$BUILD-asan" unit STRATA_IO_URING=off STRATA_CRASH_SCALE=10 STRATA_KILL_ITERATIONS=10
+  run_ctest "fuzz smoke" "$BUILD-asan" fuzz CTEST_PARALLEL_LEVEL=2
 fi
 
 if step "build tsan" configure_variant "$BUILD-tsan" \
     -DCMAKE_CXX_COMPILER=clang++ -DSTRATA_SANITIZE=thread -DSTRATA_BUILD_CLI=OFF -DSTRATA_TEST_LAYERS="runtime;fs;journal"; then
   run_ctest "runtime+fs+journal tsan (io_uring)" "$BUILD-tsan" unit STRATA_IO_URING=auto STRATA_CRASH_SCALE=50
   run_ctest "runtime+fs+journal tsan (poll)" "$BUILD-tsan" unit STRATA_IO_URING=off STRATA_CRASH_SCALE=50
-fi
-
-if step "build fuzz (clang)" configure_variant "$BUILD-fuzz" \
-    -DCMAKE_CXX_COMPILER=clang++ -DSTRATA_BUILD_FUZZ=ON -DSTRATA_BUILD_TESTS=ON \
-    -DSTRATA_TEST_LAYERS=none -DSTRATA_BUILD_CLI=OFF -DSTRATA_SANITIZE=address,undefined; then
-  run_ctest "fuzz smoke" "$BUILD-fuzz" fuzz
 fi
 
 run_ctest "integration" "$BUILD" integration

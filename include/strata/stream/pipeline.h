@@ -38,11 +38,16 @@ class Pipeline {
   class Builder {
    public:
     Builder& Checksum(std::vector<HashAlgorithm> algorithms);
-    Builder& Compress(CompressOptions options);
+    // `limits` bounds decompression on read (codec: the writer's, or
+    // detected when the writer's is kAuto).
+    Builder& Compress(CompressOptions options,
+                      DecompressOptions limits = DecompressOptions());
     Builder& Encrypt(EncryptOptions writer, DecryptOptions reader);
     Builder& Protect(BitrotOptions options);
     Builder& Pool(BufferPool* pool);
-    // Validates the order and options.
+    // Validates the order (each stage once, in write order) and the options
+    // (an encrypt stage needs exactly one key on each side, the checksum
+    // stage at least one algorithm). kInvalidArgument explains the problem.
     Result<Pipeline> Build() const;
 
    private:
@@ -50,10 +55,12 @@ class Pipeline {
     std::vector<Stage> order_;
     std::vector<HashAlgorithm> checksums_;
     std::optional<CompressOptions> compress_;
+    std::optional<DecompressOptions> decompress_;
     std::optional<EncryptOptions> encrypt_;
     std::optional<DecryptOptions> decrypt_;
     std::optional<BitrotOptions> protect_;
     BufferPool* pool_ = nullptr;
+    Status error_;  // the first misuse seen while adding stages
   };
 
   // Write side: returns the top layer. When a checksum stage is present the
@@ -66,13 +73,20 @@ class Pipeline {
 
   Task<Result<std::unique_ptr<fs::File>>> OpenReader(
       std::unique_ptr<fs::File> source) const;
+  // With `expected`, the read that reaches EOF sequentially fails with
+  // kDataLoss when a digest differs (see checksum_file.h).
   Task<Result<std::unique_ptr<ChecksumFile>>> OpenChecksumReader(
-      std::unique_ptr<fs::File> source) const;
+      std::unique_ptr<fs::File> source,
+      std::vector<ChecksumResult> expected = {}) const;
 
   const std::vector<Stage>& stages() const { return builder_.order_; }
 
  private:
   explicit Pipeline(Builder builder) : builder_(std::move(builder)) {}
+  bool Has(Stage stage) const;
+  Task<Result<std::unique_ptr<fs::File>>> OpenLayers(
+      std::unique_ptr<fs::File> source,
+      std::vector<ChecksumResult> expected) const;
   Builder builder_;
 };
 
