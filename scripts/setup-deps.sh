@@ -10,7 +10,7 @@ PACKAGES=(
   clang clang-format clang-tidy libclang-rt-14-dev llvm
   liburing-dev libisal-dev
   libssl-dev libzstd-dev liblz4-dev zlib1g-dev libxxhash-dev libhighwayhash-dev
-  zstd lz4 gzip openssl
+  zstd lz4 gzip openssl xxhash  # CLIs the stream interop tests compare with
   librocksdb-dev  # the journal benchmark's peer
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev

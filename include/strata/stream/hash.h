@@ -24,15 +24,15 @@
 namespace strata::stream {
 
 enum class HashAlgorithm {
-  kCrc32,            // "crc32": IEEE 802.3, reflected, as zlib/gzip (ISA-L)
-  kCrc32c,           // "crc32c": Castagnoli (ISA-L)
-  kCrc64Nvme,        // "crc64nvme": CRC-64/NVME, as S3's x-amz-checksum-crc64nvme
-  kMd5,              // "md5" (OpenSSL)
-  kSha1,             // "sha1" (OpenSSL)
-  kSha256,           // "sha256" (OpenSSL)
-  kXxh3,             // "xxh3": XXH3-64 (libxxhash)
-  kXxh128,           // "xxh128": XXH3-128 (libxxhash)
-  kHighwayHash256,   // "highwayhash256": keyed; MinIO's bitrot key by default
+  kCrc32,      // "crc32": IEEE 802.3, reflected, as zlib/gzip (ISA-L)
+  kCrc32c,     // "crc32c": Castagnoli (ISA-L)
+  kCrc64Nvme,  // "crc64nvme": CRC-64/NVME, as S3's x-amz-checksum-crc64nvme
+  kMd5,        // "md5" (OpenSSL)
+  kSha1,       // "sha1" (OpenSSL)
+  kSha256,     // "sha256" (OpenSSL)
+  kXxh3,       // "xxh3": XXH3-64 (libxxhash)
+  kXxh128,     // "xxh128": XXH3-128 (libxxhash)
+  kHighwayHash256,  // "highwayhash256": keyed; MinIO's bitrot key by default
 };
 
 // Every algorithm, in the order above.
@@ -73,8 +73,8 @@ class Hasher {
 
 // A hasher for `algorithm`. `key` is used only by kHighwayHash256 (32 bytes;
 // empty selects kMinioHighwayHashKey); a wrong-sized key is kInvalidArgument.
-Result<std::unique_ptr<Hasher>> NewHasher(
-    HashAlgorithm algorithm, std::span<const std::byte> key = {});
+Result<std::unique_ptr<Hasher>> NewHasher(HashAlgorithm algorithm,
+                                          std::span<const std::byte> key = {});
 
 // One-shot digest of `data` (default key for keyed algorithms).
 Digest HashBytes(HashAlgorithm algorithm, std::span<const std::byte> data);

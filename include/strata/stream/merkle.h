@@ -6,7 +6,9 @@
 // be short; an empty stream has one empty leaf). Inner nodes are
 // H(0x01 ++ left ++ right); a level with an odd count promotes its last node
 // unchanged (RFC 6962 style, no duplication, so no second-preimage games).
-// The exact layout is in docs/stream-formats.md.
+// The root binds the shape too: H(0x02 ++ le64(total_size) ++
+// le64(block_size) ++ top node), so a proof cannot be replayed against a
+// different stream length. The exact layout is in docs/stream-formats.md.
 //
 // Thread-safety: MerkleBuilder is single-owner; the functions are pure.
 #pragma once
@@ -14,10 +16,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
 #include "strata/core/result.h"
+#include "strata/stream/hash.h"
 
 namespace strata::stream {
 
@@ -40,7 +44,8 @@ class MerkleBuilder {
   explicit MerkleBuilder(size_t block_size);
 
   void Update(std::span<const std::byte> data);
-  // Completes the tree; later Updates are programming errors.
+  // Completes the tree and returns the root (again on later calls); later
+  // Updates are programming errors.
   MerkleHash Finish();
 
   size_t block_size() const { return block_size_; }
@@ -48,7 +53,8 @@ class MerkleBuilder {
   uint64_t total_size() const { return total_size_; }
 
   // After Finish: a proof for blocks [first, first + count). kOutOfRange
-  // when the range is empty or past the last block.
+  // when the range is empty or past the last block; kFailedPrecondition
+  // before Finish.
   Result<MerkleProof> Prove(uint64_t first, uint64_t count) const;
 
  private:
@@ -56,14 +62,17 @@ class MerkleBuilder {
   uint64_t total_size_ = 0;
   std::vector<std::byte> partial_;
   std::vector<MerkleHash> leaves_;
-  std::vector<std::vector<MerkleHash>> levels_;  // after Finish
+  std::vector<std::vector<MerkleHash>> levels_;  // after Finish; [0] = leaves
+  MerkleHash root_{};
   bool finished_ = false;
+  std::unique_ptr<Hasher> sha256_;
 };
 
 // Verifies that `data` is exactly blocks [proof.first_block, +block_count) of
 // a stream of `total_size` bytes in blocks of `block_size` whose root is
-// `root`. OK, or kDataLoss naming the first block that failed (or the proof
-// as malformed).
+// `root`. OK, or kDataLoss naming the range (or the proof as malformed:
+// range outside the stream, data of the wrong length, missing or extra
+// siblings); kInvalidArgument for block_size 0.
 Status VerifyMerkleRange(const MerkleHash& root, size_t block_size,
                          uint64_t total_size, std::span<const std::byte> data,
                          const MerkleProof& proof);
