@@ -5,10 +5,16 @@
 //
 //   [hash(block 0)][block 0][hash(block 1)][block 1] ... (last block short)
 //
-// The reader verifies each block it touches; a mismatch is kDataLoss naming
-// the path and block index (BitrotError lets erasure decoding treat the
-// block as missing). Used as the "protect" stage of a pipeline and for
-// erasure-set shards.
+// The reader verifies each block it touches (and only those); a mismatch or
+// a short block is kDataLoss naming the path and block index, and other
+// blocks stay readable. A whole block read into the caller's buffer is
+// verified there; partial reads go through one cached block, so memory is
+// one block. The writer hashes whole blocks straight from the caller's
+// buffer ([digest][block] in one inner WriteV) and copies only partial ones.
+// Used as the "protect" stage of a pipeline; erasure-set shards use the
+// same layout (docs/stream-formats.md §6).
+//
+// Thread-safety: as layer.h.
 #pragma once
 
 #include <cstddef>
@@ -36,6 +42,7 @@ Result<std::unique_ptr<fs::File>> NewBitrotWriter(
     std::unique_ptr<fs::File> inner, BitrotOptions options);
 
 // `inner` is read; its size must be a valid encoded size (else kDataLoss).
+// kInvalidArgument for block_size 0 or over 256 MiB (writer too).
 Task<Result<std::unique_ptr<fs::File>>> OpenBitrotReader(
     std::unique_ptr<fs::File> inner, BitrotOptions options);
 

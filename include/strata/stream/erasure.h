@@ -9,6 +9,8 @@
 //
 // Thread-safety: a ReedSolomon is immutable after Create; all methods are
 // const and safe for concurrent use (decode matrices are computed per call).
+// Encode allocates nothing; Verify and Reconstruct allocate O(k·m) tables
+// (Verify also a bounded scratch buffer).
 #pragma once
 
 #include <cstddef>
@@ -37,21 +39,34 @@ class ReedSolomon {
 
   // shards: k + m spans of the same size; the first k are read, the last m
   // written. kInvalidArgument on count/size mismatch.
-  Status Encode(std::span<const std::span<std::byte>> shards) const;
+  [[nodiscard]] Status Encode(
+      std::span<const std::span<std::byte>> shards) const;
+
+  // The same with read-only data: k data spans and m parity spans, all of
+  // the same size.
+  [[nodiscard]] Status Encode(
+      std::span<const std::span<const std::byte>> data,
+      std::span<const std::span<std::byte>> parity) const;
 
   // True when the parity shards match the data shards.
   Result<bool> Verify(std::span<const std::span<const std::byte>> shards) const;
 
-  // Rebuilds the shards whose `present[i]` is false, in place (their spans
-  // must be allocated, same size as the others). With `data_only`, parity
-  // shards are left alone. kDataLoss when fewer than k shards are present.
-  Status Reconstruct(std::span<const std::span<std::byte>> shards,
-                     std::span<const bool> present,
-                     bool data_only = false) const;
+  // Rebuilds the shards whose `present[i]` is false, in place; they must be
+  // allocated with the size of the present ones. With `data_only`, parity
+  // shards are left alone and an absent parity shard may be an empty span.
+  // kDataLoss when fewer than k shards are present; kInvalidArgument on
+  // count/size mismatch.
+  [[nodiscard]] Status Reconstruct(std::span<const std::span<std::byte>> shards,
+                                   std::span<const bool> present,
+                                   bool data_only = false) const;
 
  private:
   ReedSolomon(int k, int m, std::vector<uint8_t> matrix,
               std::vector<uint8_t> parity_tables);
+  // Rows (×k) of the coefficients rebuilding `outputs` from `survivors`.
+  bool DecodeRows(std::span<const int> survivors, std::span<const int> outputs,
+                  std::vector<uint8_t>* rows) const;
+
   int k_;
   int m_;
   std::vector<uint8_t> matrix_;         // (k+m) x k

@@ -3,9 +3,12 @@
 // k equal data shards (zero-padded), m parity shards are computed
 // (erasure.h), and shard i of every block is appended to shard file i in the
 // bitrot layout (bitrot.h), after a small self-describing header repeated in
-// every shard file (docs/stream-formats.md). Reads survive any m shard files
-// missing, truncated or corrupted, reconstructing what they need, and report
-// which shards were healed.
+// every shard file and, because the writer learns the size only at Close,
+// a trailer with the object size (docs/stream-formats.md §7). Reads survive
+// any m shard files missing, truncated or corrupted, reconstructing what
+// they need, and report which shards were healed. A read touches only the
+// stripe blocks its range covers, reading k shard blocks of each (parity
+// only in place of failed data shards); memory is about two stripe blocks.
 //
 // Thread-safety: as layer.h.
 #pragma once
@@ -34,8 +37,8 @@ struct ErasureSetOptions : LayerOptions {
 
 // What a reader found wrong and repaired (in memory) so far.
 struct HealReport {
-  std::set<int> missing_shards;    // file absent, unreadable or bad header
-  std::set<int> corrupt_shards;    // at least one block failed its hash
+  std::set<int> missing_shards;  // file absent, unreadable or bad header
+  std::set<int> corrupt_shards;  // at least one block failed its hash
   uint64_t blocks_reconstructed = 0;
 };
 
@@ -45,13 +48,18 @@ class ErasureSetReader : public fs::File {
 };
 
 // A writer over k+m shard files (each empty, open for write; shards.size()
-// must equal k+m). Close writes every shard's tail and closes them all.
+// must equal k+m, none null). Each full block is encoded and appended to
+// all shards concurrently; Close writes the last block and every shard's
+// trailer and closes them all (on failure it aborts them). kInvalidArgument
+// for a bad shape, block size (1 .. 256 MiB) or shard count.
 Result<std::unique_ptr<fs::File>> NewErasureSetWriter(
     std::vector<std::unique_ptr<fs::File>> shards, ErasureSetOptions options);
 
 // A reader over the shard files in index order; a missing shard is nullptr.
 // Shape (k, m, block size, size) comes from the shards' headers (the
 // majority that agree); kDataLoss when fewer than k shards are usable.
+// Reads return kDataLoss naming the stripe block when fewer than k of its
+// shard blocks verify. heal_report() grows as reads find damage.
 Task<Result<std::unique_ptr<ErasureSetReader>>> OpenErasureSetReader(
     std::vector<std::unique_ptr<fs::File>> shards, LayerOptions options = {});
 
