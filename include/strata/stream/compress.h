@@ -5,8 +5,8 @@
 //         seekable-format seek table in a skippable frame; `zstd -d` decodes.
 //   lz4   independent LZ4 frames, then a skippable frame holding the same
 //         kind of seek table; `lz4 -d` decodes.
-//   gzip  independent gzip members, then an empty member whose FEXTRA field
-//         carries the seek table; `gzip -d` decodes.
+//   gzip  independent gzip members, then an empty member whose FCOMMENT
+//         field carries the seek table; `gzip -d` decodes.
 //
 // Adaptive: a block whose compressed form does not save at least
 // `min_saving` of its size is stored raw inside the format (zstd raw blocks,
@@ -21,8 +21,11 @@
 // output beyond `max_plain_size`, or beyond `max_expansion` times the
 // compressed size, fails with kResourceExhausted naming the limit.
 //
-// Errors: corrupt or truncated input is kDataLoss naming the path and the
-// compressed offset; a codec/format mismatch is kInvalidArgument.
+// Errors: corrupt or truncated input is kDataLoss naming the path (and the
+// frame and compressed offset when a seek table gives them); a codec/format
+// mismatch is kInvalidArgument.
+//
+// Thread-safety: as layer.h. The factories may be called concurrently.
 #pragma once
 
 #include <cstddef>
@@ -75,8 +78,9 @@ Result<std::unique_ptr<fs::File>> NewCompressWriter(
     std::unique_ptr<fs::File> inner, CompressOptions options);
 
 // A reader of a compressed `inner` (open for read). Reads the seek table if
-// there is one. kInvalidArgument when the bytes are not the expected codec;
-// kDataLoss for a corrupt seek table.
+// there is one. kInvalidArgument when the bytes are not the expected codec
+// (or not compressed at all, or empty); kDataLoss for a corrupt seek table;
+// kResourceExhausted when the table's plain size is over the limits.
 Task<Result<std::unique_ptr<fs::File>>> OpenDecompressReader(
     std::unique_ptr<fs::File> inner, DecompressOptions options);
 
