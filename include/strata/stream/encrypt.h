@@ -67,7 +67,9 @@ class EncryptionKey {
 };
 
 // An object key sealed (AES-256-GCM key wrap) under a master key, bound to
-// the object id and cipher as associated data.
+// the object id and cipher as associated data. SealObjectKey/UnsealObjectKey
+// bind the same data as a non-empty stream's envelope header does, so a
+// SealedKey from SealObjectKey can go into such a header.
 struct SealedKey {
   std::array<std::byte, 8> master_key_id{};
   std::array<std::byte, 12> nonce{};
@@ -92,7 +94,11 @@ struct EncryptOptions : LayerOptions {
   std::optional<EncryptionKey> master_key;
   std::string object_id;
   // Raw mode: no envelope; the DARE stream is encrypted directly with this
-  // key. Exactly one of master_key and raw_key must be set.
+  // key (a fresh random stream nonce per stream; still, use one key for few
+  // streams, e.g. derive it per object with DeriveObjectKey, as MinIO does).
+  // Exactly one of master_key and raw_key must be set, else
+  // kInvalidArgument. Streams are limited to 2^32 packages (256 TiB):
+  // writing more is kResourceExhausted.
   std::optional<EncryptionKey> raw_key;
 };
 
@@ -102,7 +108,7 @@ struct DecryptOptions : LayerOptions {
   // checked against `object_id` when that is non-empty).
   std::optional<EncryptionKey> master_key;
   std::string object_id;
-  // Raw mode: the DARE stream's key.
+  // Raw mode: the DARE stream's key (the cipher comes from the packages).
   std::optional<EncryptionKey> raw_key;
 };
 
@@ -120,7 +126,24 @@ Task<Result<std::unique_ptr<fs::File>>> OpenDecryptReader(
 // Re-seals the object key of the encrypted file at `file` under
 // `new_master` without touching the data: rewrites only the envelope header
 // in place (needs a file open for read and write with positional writes).
+// kPermissionDenied when `old_master` is not the sealing key, kDataLoss for
+// a damaged header, the backend's error when `file` refuses WriteAt.
 Task<Status> RotateMasterKey(fs::File& file, const EncryptionKey& old_master,
                              const EncryptionKey& new_master);
+
+// The largest envelope header (fixed part + a 1024-byte object id).
+inline constexpr size_t kMaxEnvelopeHeaderSize = 82 + 1024;
+
+// Rotation for stores without positional writes (object stores): given the
+// first bytes of an encrypted object (at least its whole envelope header;
+// reading min(object size, kMaxEnvelopeHeaderSize) bytes always suffices;
+// bytes after the header are ignored), returns the replacement header — the
+// same length as the stored one — with the object key re-sealed under
+// `new_master`. The caller rewrites the object as the new header followed
+// by the stored bytes after the old one (e.g. a server-side copy with a
+// replaced first part). Errors as RotateMasterKey.
+Result<std::vector<std::byte>> ResealEnvelopeHeader(
+    std::span<const std::byte> stored_prefix, const EncryptionKey& old_master,
+    const EncryptionKey& new_master);
 
 }  // namespace strata::stream

@@ -30,8 +30,8 @@ struct Manifest {
 };
 
 // HMAC-SHA256 over Canonical(); `key` must not be empty.
-Result<std::vector<std::byte>> SignManifestHmac(
-    const Manifest& manifest, std::span<const std::byte> key);
+Result<std::vector<std::byte>> SignManifestHmac(const Manifest& manifest,
+                                                std::span<const std::byte> key);
 // OK, or kDataLoss ("manifest signature mismatch for <object id>"); the
 // comparison is constant-time.
 Status VerifyManifestHmac(const Manifest& manifest,
