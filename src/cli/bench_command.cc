@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "cli/bench_local.h"
+#include "cli/bench_streams.h"
 #include "cli/command.h"
 #include "cli/units.h"
 #include "strata/runtime/runtime.h"
@@ -132,6 +133,7 @@ void AddBenchCommands(CLI::App& app, Invocation* invocation) {
   CLI::App* bench = app.add_subcommand("bench", "Benchmarks");
   bench->require_subcommand(1);
   AddBenchLocalCommand(*bench, invocation);
+  AddBenchStreamsCommand(*bench, invocation);
 }
 
 }  // namespace strata::cli

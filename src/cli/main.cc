@@ -35,6 +35,7 @@ void BuildApp(CLI::App& app, Invocation* invocation) {
   AddManageCommands(app, invocation);
   AddBenchCommands(app, invocation);
   AddJournalCommands(app, invocation);
+  AddStreamCommands(app, invocation);
   AddVersionCommand(app, invocation);
 }
 

@@ -21,9 +21,10 @@ Status LayerFile::Check(const char* op, Mode wanted,
                         const fs::IoOptions& options) const {
   if (closed_) return FailedPreconditionError(Context(op) + ": file is closed");
   if (mode_ != wanted) {
-    return FailedPreconditionError(
-        Context(op) + (mode_ == Mode::kWrite ? ": opened for writing (encode)"
-                                             : ": opened for reading (decode)"));
+    return FailedPreconditionError(Context(op) +
+                                   (mode_ == Mode::kWrite
+                                        ? ": opened for writing (encode)"
+                                        : ": opened for reading (decode)"));
   }
   if (options.stop.stop_requested()) {
     return CancelledError(Context(op) + ": cancelled");
@@ -85,8 +86,8 @@ Task<Status> LayerFile::WriteV(std::span<const fs::ConstBytes> srcs,
 
 Task<Status> LayerFile::WriteAt(fs::ConstBytes, uint64_t,
                                 const fs::IoOptions&) {
-  co_return FailedPreconditionError(
-      Context("write_at") + ": stream layers are written sequentially");
+  co_return FailedPreconditionError(Context("write_at") +
+                                    ": stream layers are written sequentially");
 }
 
 Task<Status> LayerFile::Sync() {

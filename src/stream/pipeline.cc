@@ -133,11 +133,13 @@ Result<std::unique_ptr<fs::File>> Pipeline::OpenWriter(
   }
   if (Has(Stage::kEncrypt)) {
     STRATA_ASSIGN_OR_RETURN(
-        file, NewEncryptWriter(std::move(file), WithPool(*b.encrypt_, b.pool_)));
+        file,
+        NewEncryptWriter(std::move(file), WithPool(*b.encrypt_, b.pool_)));
   }
   if (Has(Stage::kCompress)) {
-    STRATA_ASSIGN_OR_RETURN(file, NewCompressWriter(std::move(file), WithPool(
-                                                        *b.compress_, b.pool_)));
+    STRATA_ASSIGN_OR_RETURN(
+        file,
+        NewCompressWriter(std::move(file), WithPool(*b.compress_, b.pool_)));
   }
   if (Has(Stage::kChecksum)) {
     LayerOptions layer;
@@ -203,9 +205,9 @@ Task<Result<std::unique_ptr<fs::File>>> Pipeline::OpenLayers(
   if (Has(Stage::kChecksum)) {
     LayerOptions layer;
     layer.pool = b.pool_;
-    STRATA_CO_ASSIGN_OR_RETURN(
-        auto checksum, NewChecksumReader(std::move(file), b.checksums_,
-                                         std::move(expected), layer));
+    STRATA_CO_ASSIGN_OR_RETURN(auto checksum,
+                               NewChecksumReader(std::move(file), b.checksums_,
+                                                 std::move(expected), layer));
     file = std::move(checksum);
   }
   co_return file;

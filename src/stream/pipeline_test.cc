@@ -12,9 +12,9 @@ namespace strata::stream {
 namespace {
 
 using testing::Bytes;
+using ::testing::HasSubstr;
 using testing::IsOk;
 using testing::StatusIs;
-using ::testing::HasSubstr;
 
 EncryptionKey MasterKey() {
   Bytes raw = testing::RandomBytes(32, 99);

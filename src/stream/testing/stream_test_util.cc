@@ -35,8 +35,7 @@ Bytes CompressibleBytes(size_t size, uint64_t seed) {
 }
 
 std::string AsString(std::span<const std::byte> bytes) {
-  return std::string(reinterpret_cast<const char*>(bytes.data()),
-                     bytes.size());
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
 Bytes FromString(std::string_view s) {

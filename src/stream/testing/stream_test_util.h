@@ -86,8 +86,7 @@ class StreamTest : public ::testing::Test {
   // `ranged_reads` random ranged reads (plus reads at and past EOF) against
   // the plain bytes. Failures are reported with the size and range.
   void CheckRoundTrips(const WriterFactory& writer, const ReaderFactory& reader,
-                       const std::vector<size_t>& sizes,
-                       int ranged_reads = 20);
+                       const std::vector<size_t>& sizes, int ranged_reads = 20);
 
   std::unique_ptr<Runtime> rt_;
   std::shared_ptr<fs::MemoryFileSystem> fs_;
