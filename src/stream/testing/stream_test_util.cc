@@ -40,7 +40,7 @@ std::string AsString(std::span<const std::byte> bytes) {
 
 Bytes FromString(std::string_view s) {
   Bytes out(s.size());
-  std::memcpy(out.data(), s.data(), s.size());
+  if (!s.empty()) std::memcpy(out.data(), s.data(), s.size());
   return out;
 }
 
