@@ -23,7 +23,6 @@
 #include "cli/stream_command.h"
 #include "cli/stream_io.h"
 #include "cli/units.h"
-#include "strata/core/crc32c.h"
 #include "strata/fs/file_system.h"
 #include "strata/stream/erasure_set.h"
 
@@ -32,12 +31,6 @@ namespace {
 
 using ShardFiles = std::vector<std::unique_ptr<fs::File>>;
 
-// Shard header fields the CLI needs (docs/stream-formats.md §7).
-constexpr size_t kHeaderSize = 64;
-constexpr size_t kHeaderCrcOffset = 60;
-constexpr size_t kDataShardsOffset = 10;
-constexpr size_t kParityShardsOffset = 12;
-constexpr std::string_view kShardMagic = "STRATAEC";
 constexpr std::string_view kShardPrefix = "shard-";
 
 struct EcEncodeOptions {
@@ -140,27 +133,12 @@ Task<Result<std::map<int, std::string>>> FindShards(const Location& dir) {
   co_return found;
 }
 
-uint16_t LoadU16(const std::array<std::byte, kHeaderSize>& header, size_t at) {
-  return static_cast<uint16_t>(std::to_integer<uint16_t>(header[at]) |
-                               std::to_integer<uint16_t>(header[at + 1]) << 8);
-}
-
 // k + m from a shard's header, or 0 when the header is not valid.
 Task<int> ShardCount(fs::File& file) {
-  std::array<std::byte, kHeaderSize> header{};
+  std::array<std::byte, stream::kErasureShardHeaderSize> header{};
   auto n = co_await file.ReadAt(header, 0);
-  if (!n.ok() || *n != kHeaderSize) co_return 0;
-  if (std::string_view(reinterpret_cast<const char*>(header.data()),
-                       kShardMagic.size()) != kShardMagic) {
-    co_return 0;
-  }
-  uint32_t crc = 0;
-  for (size_t i = 0; i < 4; ++i) {
-    crc |= std::to_integer<uint32_t>(header[kHeaderCrcOffset + i]) << (8 * i);
-  }
-  if (Crc32c(std::span(header).first(kHeaderCrcOffset)) != crc) co_return 0;
-  co_return LoadU16(header, kDataShardsOffset) +
-      LoadU16(header, kParityShardsOffset);
+  if (!n.ok() || *n != header.size()) co_return 0;
+  co_return stream::ErasureSetShardCount(header).value_or(0);
 }
 
 // The shard count most valid headers report, else one past the top index.

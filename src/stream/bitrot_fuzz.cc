@@ -17,6 +17,7 @@
 #include "strata/fs/memory.h"
 #include "strata/runtime/runtime.h"
 #include "strata/stream/bitrot.h"
+#include "stream/testing/fuzz_util.h"
 
 namespace {
 
@@ -24,40 +25,13 @@ using strata::Result;
 using strata::Status;
 using strata::StatusCode;
 using strata::Task;
+using strata::stream::fuzz::Fail;
+using strata::stream::fuzz::Load;
+using strata::stream::fuzz::Rt;
+using strata::stream::fuzz::Store;
 using Bytes = std::vector<std::byte>;
 namespace fs = strata::fs;
 namespace stream = strata::stream;
-
-[[noreturn]] void Fail(const std::string& what) {
-  std::fprintf(stderr, "invariant violated: %s\n", what.c_str());
-  std::abort();
-}
-
-strata::runtime::Runtime& Rt() {
-  static strata::runtime::Runtime* rt = [] {
-    strata::runtime::RuntimeOptions options;
-    options.reactor_threads = 1;
-    return strata::runtime::Runtime::Create(options).value().release();
-  }();
-  return *rt;
-}
-
-Task<Status> Store(fs::FileSystem& fs, std::string path, const Bytes& bytes) {
-  STRATA_CO_ASSIGN_OR_RETURN(
-      auto file, co_await fs.Open(path, fs::OpenOptions::Overwrite()));
-  STRATA_CO_RETURN_IF_ERROR(co_await file->Write(bytes));
-  co_return co_await file->Close();
-}
-
-Task<Result<Bytes>> Load(fs::FileSystem& fs, std::string path) {
-  STRATA_CO_ASSIGN_OR_RETURN(
-      auto file, co_await fs.Open(path, fs::OpenOptions::ReadOnly()));
-  STRATA_CO_ASSIGN_OR_RETURN(uint64_t size, co_await file->Size());
-  Bytes out(size);
-  STRATA_CO_ASSIGN_OR_RETURN(size_t n, co_await file->ReadAt(out, 0));
-  out.resize(n);
-  co_return out;
-}
 
 // Reads the whole plain stream in uneven chunks; kDataLoss is expected.
 Task<Result<Bytes>> ReadPlain(fs::FileSystem& fs, stream::BitrotOptions options,

@@ -25,6 +25,7 @@
 #include "strata/fs/memory.h"
 #include "strata/runtime/runtime.h"
 #include "strata/stream/compress.h"
+#include "stream/testing/fuzz_util.h"
 
 namespace {
 
@@ -33,23 +34,11 @@ using strata::Status;
 using strata::StatusCode;
 using strata::Task;
 using strata::stream::Codec;
+using strata::stream::fuzz::Fail;
+using strata::stream::fuzz::Rt;
 using Bytes = std::vector<std::byte>;
 
 constexpr char kPath[] = "/f";
-
-[[noreturn]] void Fail(const std::string& what) {
-  std::fprintf(stderr, "invariant violated: %s\n", what.c_str());
-  std::abort();
-}
-
-strata::runtime::Runtime& Rt() {
-  static strata::runtime::Runtime* rt = [] {
-    strata::runtime::RuntimeOptions options;
-    options.reactor_threads = 1;
-    return strata::runtime::Runtime::Create(options).value().release();
-  }();
-  return *rt;
-}
 
 void CheckCode(const Status& s, const char* where) {
   const StatusCode c = s.code();

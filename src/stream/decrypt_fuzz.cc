@@ -28,6 +28,7 @@
 #include "strata/fs/memory.h"
 #include "strata/runtime/runtime.h"
 #include "strata/stream/encrypt.h"
+#include "stream/testing/fuzz_util.h"
 
 namespace {
 
@@ -35,23 +36,11 @@ using strata::Result;
 using strata::Status;
 using strata::StatusCode;
 using strata::Task;
+using strata::stream::fuzz::Fail;
+using strata::stream::fuzz::Rt;
 using Bytes = std::vector<std::byte>;
 namespace fs = strata::fs;
 namespace stream = strata::stream;
-
-[[noreturn]] void Fail(const std::string& what) {
-  std::fprintf(stderr, "invariant violated: %s\n", what.c_str());
-  std::abort();
-}
-
-strata::runtime::Runtime& Rt() {
-  static strata::runtime::Runtime* rt = [] {
-    strata::runtime::RuntimeOptions options;
-    options.reactor_threads = 1;
-    return strata::runtime::Runtime::Create(options).value().release();
-  }();
-  return *rt;
-}
 
 stream::EncryptionKey FixedKey(uint8_t fill) {
   std::array<std::byte, 32> bytes;

@@ -28,9 +28,12 @@
 #include "strata/fs/memory.h"
 #include "strata/runtime/runtime.h"
 #include "strata/stream/encrypt.h"
+#include "stream/testing/fuzz_util.h"
 
 namespace {
 
+using strata::stream::fuzz::Fail;
+using strata::stream::fuzz::Rt;
 namespace fs = strata::fs;
 namespace stream = strata::stream;
 using strata::Result;
@@ -38,20 +41,6 @@ using strata::Status;
 using strata::StatusCode;
 using strata::Task;
 using Bytes = std::vector<std::byte>;
-
-[[noreturn]] void Fail(const std::string& what) {
-  std::fprintf(stderr, "invariant violated: %s\n", what.c_str());
-  std::abort();
-}
-
-strata::runtime::Runtime& Rt() {
-  static strata::runtime::Runtime* rt = [] {
-    strata::runtime::RuntimeOptions options;
-    options.reactor_threads = 1;
-    return strata::runtime::Runtime::Create(options).value().release();
-  }();
-  return *rt;
-}
 
 stream::EncryptionKey FixedKey(uint8_t fill) {
   std::array<std::byte, 32> bytes;

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "strata/core/crc32c.h"
+#include "strata/stream/erasure_set.h"
 #include "strata/stream/hash.h"
 
 namespace strata::stream {
@@ -88,6 +89,14 @@ uint64_t ShardFileSize(const ShardHeader& header, size_t digest_size,
   layout.digest_size = digest_size;
   return kShardHeaderSize + layout.EncodedSize(ShardPlainLength(header)) +
          (trailer ? kShardHeaderSize : 0);
+}
+
+static_assert(kShardHeaderSize == kErasureShardHeaderSize);
+
+std::optional<int> ErasureSetShardCount(std::span<const std::byte> header) {
+  std::optional<ShardHeader> decoded = DecodeShardHeader(header);
+  if (!decoded) return std::nullopt;
+  return decoded->data_shards + decoded->parity_shards;
 }
 
 }  // namespace strata::stream

@@ -283,3 +283,39 @@ TEST_F(ErasureSetTest, RejectsBadOptions) {
 
 }  // namespace
 }  // namespace strata::stream
+
+namespace strata::stream {
+namespace {
+
+class ErasureSetShardCountTest : public testing::StreamTest {};
+
+TEST_F(ErasureSetShardCountTest, ReadsTheCountFromAnyShardHeader) {
+  std::vector<std::unique_ptr<fs::File>> shards;
+  for (int i = 0; i < 7; ++i) {
+    shards.push_back(NewFile("/c.shard" + std::to_string(i)));
+  }
+  ErasureSetOptions options;
+  options.data_shards = 5;
+  options.parity_shards = 2;
+  options.block_size = 4096;
+  auto writer = NewErasureSetWriter(std::move(shards), options);
+  ASSERT_THAT(writer, testing::IsOk());
+  Bytes data = testing::RandomBytes(9000, 3);
+  ASSERT_THAT(Run(testing::WriteThrough(**writer, data, 1)), testing::IsOk());
+  for (int i = 0; i < 7; ++i) {
+    Bytes stored = Stored("/c.shard" + std::to_string(i));
+    ASSERT_GE(stored.size(), kErasureShardHeaderSize);
+    EXPECT_EQ(
+        ErasureSetShardCount(std::span(stored).first(kErasureShardHeaderSize)),
+        std::optional<int>(7));
+    stored[3] ^= std::byte{1};  // magic
+    EXPECT_EQ(
+        ErasureSetShardCount(std::span(stored).first(kErasureShardHeaderSize)),
+        std::nullopt);
+  }
+  EXPECT_EQ(ErasureSetShardCount(testing::RandomBytes(64, 1)), std::nullopt);
+  EXPECT_EQ(ErasureSetShardCount({}), std::nullopt);
+}
+
+}  // namespace
+}  // namespace strata::stream

@@ -16,7 +16,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
+#include <span>
 #include <vector>
 
 #include "strata/core/result.h"
@@ -54,6 +56,15 @@ class ErasureSetReader : public fs::File {
 // for a bad shape, block size (1 .. 256 MiB) or shard count.
 Result<std::unique_ptr<fs::File>> NewErasureSetWriter(
     std::vector<std::unique_ptr<fs::File>> shards, ErasureSetOptions options);
+
+// Bytes at the start of every shard file that describe the set.
+inline constexpr size_t kErasureShardHeaderSize = 64;
+
+// The number of shard files (k + m) of the set a shard belongs to, from the
+// first kErasureShardHeaderSize bytes of that shard file; std::nullopt when
+// they are not a valid shard header. Lets a caller that found some shard
+// files size the vector for OpenErasureSetReader.
+std::optional<int> ErasureSetShardCount(std::span<const std::byte> header);
 
 // A reader over the shard files in index order; a missing shard is nullptr.
 // Shape (k, m, block size, size) comes from the shards' headers (the
