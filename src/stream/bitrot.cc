@@ -142,9 +142,11 @@ class BitrotReader final : public LayerFile {
         co_await inner().ReadV(parts, layout_.BlockOffset(index));
     if (!n.ok()) co_return n.status();
     if (*n != digest_.size() + out.size()) {
+      std::memset(out.data(), 0, out.size());
       co_return DataLossError(BlockError(index, ": short read (truncated?)"));
     }
     if (HashBytes(algorithm_, out) != digest_) {
+      std::memset(out.data(), 0, out.size());  // never hand out bad bytes
       co_return DataLossError(BlockError(index, ": hash mismatch (bitrot)"));
     }
     co_return Status::OK();

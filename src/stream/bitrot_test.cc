@@ -90,6 +90,27 @@ TEST_F(BitrotTest, CorruptBlockIsDataLossOthersReadable) {
   }
 }
 
+// A whole-block read is verified in the caller's buffer; when it fails the
+// buffer holds zeros, never the corrupt bytes.
+Task<Result<size_t>> ReadInto(fs::File& file, Bytes& dst, uint64_t offset) {
+  co_return co_await file.ReadAt(dst, offset);
+}
+
+TEST_F(BitrotTest, FailedWholeBlockReadLeavesNoBadBytes) {
+  auto options = Options(HashAlgorithm::kCrc32c, 1000);
+  Bytes data = RandomBytes(3000, 4);
+  ASSERT_THAT(Encode("w", data, Writer(options)), testing::IsOk());
+  Bytes stored = Stored("w");
+  stored[1004 + 4 + 10] ^= std::byte{0x01};  // block 1, data byte 10
+  Store("w", stored);
+  auto reader = Decode("w", Reader(options));
+  ASSERT_THAT(reader.status(), testing::IsOk());
+  Bytes dst(1000, std::byte{0xAA});
+  EXPECT_THAT(Run(ReadInto(**reader, dst, 1000)).status(),
+              testing::StatusIs(StatusCode::kDataLoss));
+  EXPECT_EQ(dst, Bytes(1000, std::byte{0}));
+}
+
 TEST_F(BitrotTest, WrongEncodedSizeIsDataLoss) {
   auto options = Options(HashAlgorithm::kCrc32c, 100);
   Bytes data = RandomBytes(300, 1);

@@ -72,9 +72,13 @@ Task<Status> IndexedReader::DecodeFrame(size_t index, MutableSpan plain) {
   if (got != entry.compressed_size) {
     co_return DataLossError(Describe(what, "file is truncated"));
   }
-  STRATA_CO_ASSIGN_OR_RETURN(std::optional<uint32_t> vouched,
-                             decoder_->Decode(compressed_.span(), plain, what));
-  co_return Verify(index, vouched, plain, what);
+  Result<std::optional<uint32_t>> vouched =
+      decoder_->Decode(compressed_.span(), plain, what);
+  Status verified =
+      vouched.ok() ? Verify(index, *vouched, plain, what) : vouched.status();
+  // Never leave bytes that failed their checksum in the caller's buffer.
+  if (!verified.ok()) std::memset(plain.data(), 0, plain.size());
+  co_return verified;
 }
 
 Task<Result<size_t>> IndexedReader::DoReadAt(fs::MutableBytes dst,

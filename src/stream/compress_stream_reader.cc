@@ -98,8 +98,15 @@ Task<Status> StreamReader::NextChunk() {
       STRATA_CO_RETURN_IF_ERROR(co_await FillInput());
     STRATA_CO_RETURN_IF_ERROR(DecodeStep(out, what));
   }
-  out_len_ = out_buf_.size() - out.size();
-  if (out_end() > setup_.plain_limit) co_return PlainLimitError(setup_, what);
+  const size_t decoded = out_buf_.size() - out.size();
+  // Over the limit: start over, so a retry decodes (and fails) again instead
+  // of serving bytes past the limit from the buffer, or taking the stopped
+  // decoder's position for the end of the stream.
+  if (out_start_ + decoded > setup_.plain_limit) {
+    Restart();
+    co_return PlainLimitError(setup_, what);
+  }
+  out_len_ = decoded;
   if (eof_) size_ = out_end();
   co_return Status::OK();
 }

@@ -177,6 +177,32 @@ TEST_F(CompressTest, DecompressionBombLimits) {
   }
 }
 
+// A sequential (no seek table) reader that hit the plain-size limit keeps
+// failing: retrying the read neither serves the bytes past the limit nor
+// mistakes the stopped decoder for the end of the stream.
+TEST_F(CompressTest, PlainLimitStaysAnErrorOnRetry) {
+  auto w = NewCompressWriter(NewFile("/limit"),
+                             Opts(Codec::kZstd, 0, size_t{1} << 20, false));
+  ASSERT_THAT(w, IsOk());
+  ASSERT_THAT(Run(WriteZeros(**w, 8)), IsOk());
+  DecompressOptions o;
+  o.max_plain_size = size_t{3} << 20;
+  o.max_expansion = 0;
+  auto r = Decode("/limit", Reader(o));
+  ASSERT_THAT(r, IsOk());
+  const uint64_t at_limit = uint64_t{3} << 20;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    SCOPED_TRACE("attempt " + std::to_string(attempt));
+    EXPECT_THAT(Run(ReadRange(**r, at_limit, 4096)).status(),
+                StatusIs(StatusCode::kResourceExhausted));
+    EXPECT_THAT(Run((*r)->Size()).status(),
+                StatusIs(StatusCode::kResourceExhausted));
+  }
+  auto below = Run(ReadRange(**r, 0, 4096));
+  ASSERT_THAT(below, IsOk());
+  EXPECT_EQ(below->size(), 4096u);
+}
+
 TEST_F(CompressTest, SmallReadsAfterEachOtherAndBackwards) {
   const Bytes data = CompressibleBytes(5 * k64K + 3, 5);
   for (bool table : {true, false}) {

@@ -93,8 +93,12 @@ Task<Status> LayerFile::WriteAt(fs::ConstBytes, uint64_t,
 Task<Status> LayerFile::Sync() {
   STRATA_CO_RETURN_IF_ERROR(Check("sync", Mode::kWrite, fs::IoOptions()));
   if (!write_error_.ok()) co_return write_error_;
-  STRATA_CO_RETURN_IF_ERROR(co_await DoFlush());
-  co_return co_await inner_->Sync();
+  Status s = co_await DoFlush();
+  if (s.ok()) s = co_await inner_->Sync();
+  // A failed flush may have left part of a block in the inner file, and a
+  // failed fsync says nothing about what is durable: the stream is unusable.
+  if (!s.ok()) write_error_ = s;
+  co_return s;
 }
 
 Task<Result<uint64_t>> LayerFile::Size() {

@@ -78,8 +78,9 @@ class LayerFile : public fs::File {
   std::unique_ptr<fs::File> inner_;
   uint64_t plain_written_ = 0;
   bool closed_ = false;
-  // A failed write leaves the format in an unknown state: later writes and
-  // Close fail with the first error (the caller should Abort).
+  // A failed write or Sync leaves the format in an unknown state: later
+  // writes, Syncs and Close fail with the first error (the caller should
+  // Abort).
   Status write_error_;
 };
 
