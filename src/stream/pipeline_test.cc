@@ -59,6 +59,18 @@ Pipeline::Builder BuilderFor(int mask, Codec codec) {
   return b;
 }
 
+// The layer factories of a built pipeline (which must outlive them).
+testing::WriterFactory WriterOf(const Pipeline& p) {
+  return [&p](std::unique_ptr<fs::File> inner) {
+    return p.OpenWriter(std::move(inner));
+  };
+}
+testing::ReaderFactory ReaderOf(const Pipeline& p) {
+  return [&p](std::unique_ptr<fs::File> inner) {
+    return p.OpenReader(std::move(inner));
+  };
+}
+
 class PipelineTest : public testing::StreamTest {};
 
 TEST(PipelineOrderTest, RejectsNonsensicalOrders) {
@@ -105,14 +117,8 @@ TEST_F(PipelineTest, EveryStageCombinationRoundTrips) {
     auto pipeline = BuilderFor(mask, Codec::kZstd).Build();
     ASSERT_THAT(pipeline, IsOk());
     const Pipeline& p = *pipeline;
-    CheckRoundTrips(
-        [&p](std::unique_ptr<fs::File> inner) {
-          return p.OpenWriter(std::move(inner));
-        },
-        [&p](std::unique_ptr<fs::File> inner) {
-          return p.OpenReader(std::move(inner));
-        },
-        {0, 1, 65535, 65536, 65537, 300000}, 10);
+    CheckRoundTrips(WriterOf(p), ReaderOf(p),
+                    {0, 1, 65535, 65536, 65537, 300000}, 10);
   }
 }
 
@@ -122,14 +128,7 @@ TEST_F(PipelineTest, EachCodecUnderEncryptionAndProtection) {
     auto pipeline = BuilderFor(15, codec).Build();
     ASSERT_THAT(pipeline, IsOk());
     const Pipeline& p = *pipeline;
-    CheckRoundTrips(
-        [&p](std::unique_ptr<fs::File> inner) {
-          return p.OpenWriter(std::move(inner));
-        },
-        [&p](std::unique_ptr<fs::File> inner) {
-          return p.OpenReader(std::move(inner));
-        },
-        {0, 70000, 1 << 20}, 10);
+    CheckRoundTrips(WriterOf(p), ReaderOf(p), {0, 70000, 1 << 20}, 10);
   }
 }
 
@@ -168,13 +167,7 @@ TEST_F(PipelineTest, TamperedStoredBytesAreDetected) {
   ASSERT_THAT(pipeline, IsOk());
   const Pipeline& p = *pipeline;
   Bytes data = testing::RandomBytes(400000, 8);
-  ASSERT_THAT(Encode(
-                  "/t", data,
-                  [&p](std::unique_ptr<fs::File> inner) {
-                    return p.OpenWriter(std::move(inner));
-                  },
-                  2),
-              IsOk());
+  ASSERT_THAT(Encode("/t", data, WriterOf(p), 2), IsOk());
   Bytes stored = Stored("/t");
   for (size_t at : {size_t{0}, stored.size() / 2, stored.size() - 1}) {
     Bytes bad = stored;
@@ -196,11 +189,7 @@ TEST_F(PipelineTest, WrongMasterKeyIsRefused) {
   auto pipeline = BuilderFor(4, Codec::kZstd).Build();
   ASSERT_THAT(pipeline, IsOk());
   const Pipeline& p = *pipeline;
-  ASSERT_THAT(Encode("/k", testing::RandomBytes(1000, 1),
-                     [&p](std::unique_ptr<fs::File> inner) {
-                       return p.OpenWriter(std::move(inner));
-                     }),
-              IsOk());
+  ASSERT_THAT(Encode("/k", testing::RandomBytes(1000, 1), WriterOf(p)), IsOk());
   DecryptOptions other;
   other.master_key = EncryptionKey::Generate();
   Pipeline::Builder b;
