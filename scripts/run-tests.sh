@@ -10,8 +10,11 @@
 # a tail call, while GCC 12 does not under sanitizers, so long chains of
 # synchronously completing tasks would grow the stack there.
 #   5. libFuzzer smoke runs of every *_fuzz.cc target (from the ASan build)
-#   6. integration tests (label `integration`): the installed CMake package
-#      and pkg-config file used by the examples/ builds
+#   6. integration tests (label `integration`) against real servers started
+#      here and stopped by PID on exit: Ceph radosgw (scripts/start-rgw.sh)
+#      and Azurite (scripts/start-azurite.sh) — the object-store conformance,
+#      fault and cross-client (aws, az) tests — plus the installed CMake
+#      package and pkg-config file used by the examples/ builds
 # Keeps going after a failure and exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -68,6 +71,19 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 
+# The test servers start in the background while the unit tests run, and are
+# stopped whatever happens.
+stop_servers() {
+  bash scripts/stop-rgw.sh >/dev/null 2>&1
+  bash scripts/stop-azurite.sh >/dev/null 2>&1
+}
+trap stop_servers EXIT
+mkdir -p var
+(bash scripts/start-rgw.sh >var/start-rgw.log 2>&1; echo $? >var/start-rgw.rc) &
+rgw_starter=$!
+(bash scripts/start-azurite.sh >var/start-azurite.log 2>&1; echo $? >var/start-azurite.rc) &
+azurite_starter=$!
+
 step "coroutine rules" bash scripts/check-coroutine-rules.sh
 run_ctest "unit (io_uring)" "$BUILD" unit STRATA_IO_URING=auto
 run_ctest "unit (poll)" "$BUILD" unit STRATA_IO_URING=off
@@ -90,7 +106,23 @@ if step "build tsan" configure_variant "$BUILD-tsan" \
   run_ctest "runtime+fs+journal tsan (poll)" "$BUILD-tsan" unit STRATA_IO_URING=off STRATA_CRASH_SCALE=50
 fi
 
-run_ctest "integration" "$BUILD" integration
+servers_up() {
+  wait "$rgw_starter" "$azurite_starter"
+  local ok=0
+  for s in rgw azurite; do
+    if [ "$(cat var/start-$s.rc 2>/dev/null)" != 0 ]; then
+      echo "start-$s failed:"; cat var/start-$s.log; ok=1
+    fi
+  done
+  return $ok
+}
+if step "start radosgw and azurite" servers_up; then
+  # shellcheck disable=SC1091
+  source var/rgw/env
+  # shellcheck disable=SC1091
+  source var/azurite/env
+fi
+run_ctest "integration" "$BUILD" integration STRATA_REQUIRE_SERVERS=1
 
 echo
 if [ ${#failures[@]} -gt 0 ]; then

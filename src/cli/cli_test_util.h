@@ -47,7 +47,8 @@ inline std::string RandomBytes(size_t n, uint32_t seed) {
   return s;
 }
 
-// The environment with `overrides` ("KEY=value") replacing or adding keys.
+// The environment with `overrides` ("KEY=value") replacing or adding keys;
+// an override "!KEY" removes KEY.
 inline std::vector<std::string> MakeEnv(
     const std::vector<std::string>& overrides) {
   std::vector<std::string> env;
@@ -55,12 +56,15 @@ inline std::vector<std::string> MakeEnv(
     std::string entry(*e);
     bool replaced = false;
     for (const std::string& o : overrides) {
-      std::string key = o.substr(0, o.find('=') + 1);
+      std::string key =
+          o.starts_with('!') ? o.substr(1) + "=" : o.substr(0, o.find('=') + 1);
       replaced = replaced || entry.starts_with(key);
     }
     if (!replaced) env.push_back(entry);
   }
-  env.insert(env.end(), overrides.begin(), overrides.end());
+  for (const std::string& o : overrides) {
+    if (!o.starts_with('!')) env.push_back(o);
+  }
   return env;
 }
 

@@ -46,6 +46,8 @@ void AddCopyCommand(CLI::App& app, Invocation* invocation);
 void AddManageCommands(CLI::App& app, Invocation* invocation);  // rm, mkdir
 void AddBenchCommands(CLI::App& app, Invocation* invocation);
 void AddJournalCommands(CLI::App& app, Invocation* invocation);
+// presign URI [--expires SECONDS] [--method GET|PUT]
+void AddPresignCommand(CLI::App& app, Invocation* invocation);
 // encode, decode, hash, ec
 void AddStreamCommands(CLI::App& app, Invocation* invocation);
 

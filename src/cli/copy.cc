@@ -58,9 +58,10 @@ Task<Status> Pump(fs::File& in, fs::File& out, const Location& from,
 // Abort() already removes a file this copy created; a file it overwrote was
 // truncated at open, so where files are rewritable in place it is removed
 // too. (On object stores an aborted upload leaves the old object intact.)
-Task<void> Discard(fs::File& out, const Location& to) {
+// An appended-to file is never removed: it held the user's data first.
+Task<void> Discard(fs::File& out, const Location& to, CopyMode mode) {
   (co_await out.Abort()).IgnoreError();
-  if (to.fs->capabilities().positional_write) {
+  if (mode == CopyMode::kReplace && to.fs->capabilities().positional_write) {
     (co_await to.fs->Remove(to.path())).IgnoreError();
   }
 }
@@ -97,13 +98,15 @@ struct TreeCopy {
   Location from;
   Location to;
   Progress* progress;
+  CopyMode mode;
   std::atomic<bool> failed{false};
 };
 
 Task<Status> CopyTreeFile(TreeCopy* tree, std::string relative,
                           runtime::Semaphore::Permit permit) {
-  Status status = co_await CopyFile(tree->from.Child(relative),
-                                    tree->to.Child(relative), tree->progress);
+  Status status =
+      co_await CopyFile(tree->from.Child(relative), tree->to.Child(relative),
+                        tree->progress, tree->mode);
   if (!status.ok()) tree->failed.store(true);
   permit.Release();
   co_return status;
@@ -131,35 +134,53 @@ Task<Status> CopyFiles(TreeCopy* tree, const std::vector<fs::FileInfo>& entries,
   co_return first;
 }
 
+fs::OpenOptions DestinationOptions(CopyMode mode) {
+  switch (mode) {
+    case CopyMode::kNoClobber:
+      return fs::OpenOptions::CreateNew();
+    case CopyMode::kAppend:
+      return fs::OpenOptions::Append();
+    case CopyMode::kReplace:
+      break;
+  }
+  return fs::OpenOptions::Overwrite();
+}
+
 }  // namespace
 
-Task<Status> CopyFile(Location from, Location to, Progress* progress) {
+Task<Status> CopyFile(Location from, Location to, Progress* progress,
+                      CopyMode mode) {
   auto in = co_await from.fs->Open(from.path(), fs::OpenOptions::ReadOnly());
   if (!in.ok()) co_return Annotate(in.status(), from);
-  auto out = co_await to.fs->Open(to.path(), fs::OpenOptions::Overwrite());
+  fs::OpenOptions out_options = DestinationOptions(mode);
+  auto out = co_await to.fs->Open(to.path(), out_options);
   if (!out.ok()) {
     (co_await (*in)->Close()).IgnoreError();
+    if (out.status().code() == StatusCode::kAlreadyExists) {
+      co_return AlreadyExistsError(to.Display() + " already exists (" +
+                                   std::string(out.status().message()) + ")");
+    }
     co_return Annotate(out.status(), to);
   }
   Status status = co_await Pump(**in, **out, from, to, progress);
   if (status.ok()) status = Annotate(co_await (*out)->Close(), to);
   Status closed = Annotate(co_await (*in)->Close(), from);
   if (!status.ok()) {
-    co_await Discard(**out, to);
+    co_await Discard(**out, to, mode);
     co_return status;
   }
   co_return closed;
 }
 
 Task<Status> CopyTree(Location from, Location to, size_t jobs,
-                      Progress* progress) {
+                      Progress* progress, CopyMode mode) {
   STRATA_CO_ASSIGN_OR_RETURN(std::vector<fs::FileInfo> entries,
                              co_await ListTree(from));
   for (const fs::FileInfo& info : entries) {
     if (!info.is_dir) progress->AddTotal(info.size);
   }
   STRATA_CO_RETURN_IF_ERROR(co_await MakeDirectories(from, to, entries));
-  TreeCopy tree{std::move(from), std::move(to), progress};
+  TreeCopy tree{std::move(from), std::move(to), progress, mode};
   co_return co_await CopyFiles(&tree, entries, jobs);
 }
 

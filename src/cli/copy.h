@@ -20,8 +20,17 @@
 
 namespace strata::cli {
 
-// Copies file `from` to `to`, replacing `to`. Errors name the failing path.
-Task<Status> CopyFile(Location from, Location to, Progress* progress);
+// What a copy does to an existing destination file.
+enum class CopyMode {
+  kReplace,    // replace it (the default)
+  kNoClobber,  // fail with kAlreadyExists, leaving it untouched (create-only,
+               // atomic where the backend has conditional puts)
+  kAppend,     // append the source's bytes to it (creating it if missing)
+};
+
+// Copies file `from` to `to` as `mode` says. Errors name the failing path.
+Task<Status> CopyFile(Location from, Location to, Progress* progress,
+                      CopyMode mode = CopyMode::kReplace);
 
 // Copies directory `from` recursively to directory `to` (created, with
 // missing parents, if absent): directories first, then files with at most
@@ -29,6 +38,6 @@ Task<Status> CopyFile(Location from, Location to, Progress* progress);
 // starts; the first error is returned once the running ones finish.
 // Adds the total size of the tree to `progress`.
 Task<Status> CopyTree(Location from, Location to, size_t jobs,
-                      Progress* progress);
+                      Progress* progress, CopyMode mode = CopyMode::kReplace);
 
 }  // namespace strata::cli

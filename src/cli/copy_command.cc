@@ -1,6 +1,7 @@
-// `strata cp [-r] [--jobs N] [--quiet] SRC DST`: copy a file or a tree from
-// any scheme to any scheme (cp semantics: an existing directory DST, or a DST
-// written with a trailing '/', receives SRC under its own name).
+// `strata cp [-r] [--jobs N] [--quiet] [--no-clobber | --append] SRC DST`: copy
+// a file or a tree from any scheme to any scheme (cp semantics: an existing
+// directory DST, or a DST written with a trailing '/', receives SRC under its
+// own name).
 
 #include <unistd.h>
 
@@ -23,6 +24,13 @@ struct CpOptions {
   bool recursive = false;
   size_t jobs = 8;
   bool quiet = false;
+  bool no_clobber = false;
+  bool append = false;
+
+  CopyMode mode() const {
+    if (no_clobber) return CopyMode::kNoClobber;
+    return append ? CopyMode::kAppend : CopyMode::kReplace;
+  }
 };
 
 // Where SRC lands given DST: DST itself, or DST/<name of SRC> when DST is a
@@ -55,18 +63,23 @@ Task<Status> CopyDirectory(Location from, Location target,
     co_return InvalidArgumentError("cannot copy directory " + from.Display() +
                                    " into itself (" + target.Display() + ")");
   }
+  if (options.append) {
+    co_return InvalidArgumentError("--append copies one file, and " +
+                                   from.Display() + " is a directory");
+  }
   co_return co_await CopyTree(std::move(from), std::move(target), options.jobs,
-                              progress);
+                              progress, options.mode());
 }
 
 Task<Status> CopySingleFile(Location from, Location target, uint64_t size,
-                            Progress* progress) {
+                            CopyMode mode, Progress* progress) {
   if (target.SameAs(from)) {
     co_return InvalidArgumentError(from.Display() + " and " + target.Display() +
                                    " are the same file");
   }
   progress->AddTotal(size);
-  co_return co_await CopyFile(std::move(from), std::move(target), progress);
+  co_return co_await CopyFile(std::move(from), std::move(target), progress,
+                              mode);
 }
 
 Task<Status> RunCp(CpOptions options) {
@@ -83,7 +96,7 @@ Task<Status> RunCp(CpOptions options) {
                                     &progress);
   } else {
     status = co_await CopySingleFile(std::move(from), std::move(target),
-                                     info->size, &progress);
+                                     info->size, options.mode(), &progress);
   }
   progress.Finish();
   co_return status;
@@ -100,6 +113,14 @@ void AddCopyCommand(CLI::App& app, Invocation* invocation) {
                   "Files copied concurrently with -r (default 8)")
       ->check(CLI::Range(1, 1024));
   cmd->add_flag("-q,--quiet", cp->quiet, "No progress bar");
+  CLI::Option* no_clobber = cmd->add_flag(
+      "-n,--no-clobber", cp->no_clobber,
+      "Never replace an existing destination: fail with \"already exists\" "
+      "(create-only; a conditional put on object stores)");
+  cmd->add_flag("--append", cp->append,
+                "Append SRC's bytes to the existing destination file, "
+                "object or blob")
+      ->excludes(no_clobber);
   cmd->add_option("SRC", cp->source, "Source path or URI")->required();
   cmd->add_option("DST", cp->destination, "Destination path or URI")
       ->required();

@@ -6,11 +6,19 @@
 #include <string>
 #include <utility>
 
+#include "cli/object_store_flags.h"
+
 namespace strata::cli {
 
 std::string Location::Display() const {
   if (uri.scheme == "file") return uri.path;
-  return uri.ToString();
+  std::string_view rest(uri.path);
+  if (!path_prefix.empty() && rest.starts_with(path_prefix)) {
+    rest.remove_prefix(path_prefix.size());
+  }
+  std::string out = uri.scheme + "://" + uri.authority;
+  out += rest.empty() ? std::string_view("/") : rest;
+  return out;
 }
 
 Location Location::Child(std::string_view relative) const {
@@ -33,9 +41,19 @@ bool Location::Within(const Location& ancestor) const {
 }
 
 Result<Location> ResolveLocation(std::string_view text) {
-  STRATA_ASSIGN_OR_RETURN(fs::Uri uri, fs::Uri::Parse(text));
-  STRATA_ASSIGN_OR_RETURN(fs::FileSystemRef ref, fs::OpenFileSystem(text));
+  std::string with_flags = ApplyObjectStoreFlags(text);
+  STRATA_ASSIGN_OR_RETURN(fs::Uri uri, fs::Uri::Parse(with_flags));
+  STRATA_ASSIGN_OR_RETURN(fs::FileSystemRef ref,
+                          fs::OpenFileSystem(with_flags));
   Location location;
+  // The backend path ends with the URI's path; what comes before it is the
+  // part the authority names (the bucket or container).
+  std::string_view backend(ref.path);
+  if (uri.path != "/" && backend.ends_with(uri.path)) {
+    location.path_prefix = ref.path.substr(0, backend.size() - uri.path.size());
+  } else if (uri.path == "/" && backend != "/") {
+    location.path_prefix = ref.path;
+  }
   location.uri = std::move(uri);
   location.uri.path = std::move(ref.path);
   location.fs = std::move(ref.fs);

@@ -22,6 +22,9 @@ struct Location {
   std::shared_ptr<fs::FileSystem> fs;  // the backend serving it
   // True when the user wrote a trailing '/' ("copy into this directory").
   bool trailing_slash = false;
+  // The part of the backend path that the URI's authority stands for: an
+  // object store serves "s3://b/k" as "/b/k" (prefix "/b"); empty elsewhere.
+  std::string path_prefix;
 
   const std::string& path() const { return uri.path; }
   // An absolute host path for file://, else the normalised URI.
@@ -36,7 +39,8 @@ struct Location {
 
 // Parses `text` (a URI or a bare path) and opens its FileSystem. Fails with
 // kInvalidArgument for malformed URIs and unknown schemes (listing the
-// known ones).
+// known ones). Object-store URIs get the global --endpoint/--region/
+// --path-style flags (see object_store_flags.h) unless they carry their own.
 Result<Location> ResolveLocation(std::string_view text);
 
 // `status`, prefixed with the location's name unless the message already

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/object_store_flags.h"
 #include "strata/core/log.h"
 #include "strata/runtime/runtime.h"
 
@@ -29,6 +30,9 @@ namespace {
 void BuildApp(CLI::App& app, Invocation* invocation) {
   app.name("strata");
   app.require_subcommand(1);
+  // Global flags may also follow the subcommand ("strata cp --endpoint ...").
+  app.fallthrough();
+  AddObjectStoreFlags(app);
   AddListCommands(app, invocation);
   AddCatCommand(app, invocation);
   AddCopyCommand(app, invocation);
@@ -36,6 +40,7 @@ void BuildApp(CLI::App& app, Invocation* invocation) {
   AddBenchCommands(app, invocation);
   AddJournalCommands(app, invocation);
   AddStreamCommands(app, invocation);
+  AddPresignCommand(app, invocation);
   AddVersionCommand(app, invocation);
 }
 
@@ -84,6 +89,10 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
   QuietLibraryLog();
+  if (Status st = RegisterObjectStoreSchemes(); !st.ok()) {
+    PrintError(st.message());
+    return kExitFailure;
+  }
   return Execute(invocation);
 }
 

@@ -40,7 +40,13 @@ class SchemeRegistry {
     return *registry;
   }
 
-  Status Register(const std::string& scheme, FileSystemFactory factory) {
+  struct Entry {
+    FileSystemFactory factory;
+    SchemeOptions options;
+  };
+
+  Status Register(const std::string& scheme, FileSystemFactory factory,
+                  SchemeOptions options) {
     if (!IsRegistrableScheme(scheme)) {
       return InvalidArgumentError("RegisterScheme: invalid scheme '" + scheme +
                                   "' (expected [a-z][a-z0-9+.-]*)");
@@ -50,7 +56,8 @@ class SchemeRegistry {
                                   scheme + "'");
     }
     std::lock_guard lock(mu_);
-    auto [it, inserted] = factories_.emplace(scheme, std::move(factory));
+    auto [it, inserted] =
+        factories_.emplace(scheme, Entry{std::move(factory), options});
     if (!inserted) {
       return AlreadyExistsError("RegisterScheme: scheme '" + scheme +
                                 "' is already registered");
@@ -66,24 +73,26 @@ class SchemeRegistry {
     return out;
   }
 
-  // A copy of the factory, so it runs without the lock held.
-  FileSystemFactory Find(const std::string& scheme) const {
+  // A copy of the entry, so its factory runs without the lock held.
+  Entry Find(const std::string& scheme) const {
     std::lock_guard lock(mu_);
     auto it = factories_.find(scheme);
-    return it == factories_.end() ? FileSystemFactory() : it->second;
+    return it == factories_.end() ? Entry() : it->second;
   }
 
  private:
   SchemeRegistry() {
     std::shared_ptr<FileSystem> local = NewLocalFileSystem();
-    factories_.emplace("file", [local](const Uri&) {
-      return Result<std::shared_ptr<FileSystem>>(local);
-    });
-    factories_.emplace("mem", &OpenMemory);
+    factories_.emplace(
+        "file", Entry{[local](const Uri&) {
+                        return Result<std::shared_ptr<FileSystem>>(local);
+                      },
+                      SchemeOptions()});
+    factories_.emplace("mem", Entry{&OpenMemory, SchemeOptions()});
   }
 
   mutable std::mutex mu_;
-  std::map<std::string, FileSystemFactory> factories_;
+  std::map<std::string, Entry> factories_;
 };
 
 std::string JoinSchemes(const std::vector<std::string>& schemes) {
@@ -97,8 +106,9 @@ std::string JoinSchemes(const std::vector<std::string>& schemes) {
 
 }  // namespace
 
-Status RegisterScheme(const std::string& scheme, FileSystemFactory factory) {
-  return SchemeRegistry::Get().Register(scheme, std::move(factory));
+Status RegisterScheme(const std::string& scheme, FileSystemFactory factory,
+                      SchemeOptions options) {
+  return SchemeRegistry::Get().Register(scheme, std::move(factory), options);
 }
 
 std::vector<std::string> RegisteredSchemes() {
@@ -108,7 +118,7 @@ std::vector<std::string> RegisteredSchemes() {
 Result<FileSystemRef> OpenFileSystem(std::string_view text) {
   STRATA_ASSIGN_OR_RETURN(Uri uri, Uri::Parse(text));
   SchemeRegistry& registry = SchemeRegistry::Get();
-  FileSystemFactory factory = registry.Find(uri.scheme);
+  auto [factory, options] = registry.Find(uri.scheme);
   if (!factory) {
     return InvalidArgumentError(
         "unknown scheme '" + uri.scheme + "' in '" + std::string(text) +
@@ -119,6 +129,11 @@ Result<FileSystemRef> OpenFileSystem(std::string_view text) {
     return InternalError("the factory for scheme '" + uri.scheme +
                          "' returned no file system for '" + std::string(text) +
                          "'");
+  }
+  if (options.authority_in_path && !uri.authority.empty()) {
+    std::string path = "/" + uri.authority;
+    if (uri.path != "/") path += uri.path;
+    return FileSystemRef{std::move(fs), std::move(path)};
   }
   return FileSystemRef{std::move(fs), std::move(uri.path)};
 }

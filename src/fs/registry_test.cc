@@ -176,6 +176,25 @@ TEST(RegistryTest, ThirdPartySchemeReceivesTheParsedUri) {
   EXPECT_THAT(Message(unknown.status()), HasSubstr(scheme));
 }
 
+TEST(RegistryTest, AuthorityInPathPutsTheBucketFirst) {
+  auto factory = [](const Uri&) -> Result<std::shared_ptr<FileSystem>> {
+    return std::shared_ptr<FileSystem>(MemoryFileSystem::Create());
+  };
+  const std::string scheme = Fresh("bucketfs");
+  SchemeOptions options;
+  options.authority_in_path = true;
+  ASSERT_THAT(RegisterScheme(scheme, factory, options), IsOk());
+  Result<FileSystemRef> key = OpenFileSystem(scheme + "://bucket/a/b");
+  ASSERT_THAT(key, IsOk());
+  EXPECT_EQ(key->path, "/bucket/a/b");
+  Result<FileSystemRef> root = OpenFileSystem(scheme + "://bucket");
+  ASSERT_THAT(root, IsOk());
+  EXPECT_EQ(root->path, "/bucket");
+  Result<FileSystemRef> none = OpenFileSystem(scheme + ":///x");
+  ASSERT_THAT(none, IsOk());
+  EXPECT_EQ(none->path, "/x");
+}
+
 TEST(RegistryTest, DuplicateRegistrationIsAlreadyExists) {
   auto factory = [](const Uri&) -> Result<std::shared_ptr<FileSystem>> {
     return std::shared_ptr<FileSystem>(MemoryFileSystem::Create());

@@ -191,7 +191,9 @@ int PollReactor::Wait(struct epoll_event* events, int max, bool may_block) {
 }
 
 void PollReactor::Poll(bool may_block) {
-  FinishDeferred();
+  // Ops finished here have coroutines to resume: the wait must not block,
+  // or (at shutdown, with nothing else pending) it would never return.
+  if (FinishDeferred()) may_block = false;
   struct epoll_event events[kMaxEvents];
   int n = Wait(events, kMaxEvents, may_block);
   if (n < 0 && errno != EINTR) {
@@ -241,12 +243,15 @@ void PollReactor::FireTimers() {
   }
 }
 
-void PollReactor::FinishDeferred() {
+bool PollReactor::FinishDeferred() {
+  bool finished = false;
   while (!deferred_.empty()) {
     auto batch = std::move(deferred_);
     deferred_.clear();
     for (auto& [op, result] : batch) Finish(op, result);
+    finished = true;
   }
+  return finished;
 }
 
 }  // namespace strata::runtime

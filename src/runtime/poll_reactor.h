@@ -56,7 +56,8 @@ class PollReactor final : public Reactor {
   void UpdateInterest(int fd);
   void DispatchFd(int fd, uint32_t events);
   void FireTimers();
-  void FinishDeferred();
+  // Finishes ops whose completion was deferred; true if there were any.
+  bool FinishDeferred();
   // How long the next epoll wait may block; false means forever.
   bool WaitTimeout(bool may_block, struct timespec* timeout) const;
   int Wait(struct epoll_event* events, int max, bool may_block);

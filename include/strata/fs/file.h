@@ -28,12 +28,19 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "strata/core/result.h"
 #include "strata/core/task.h"
 #include "strata/fs/types.h"
 
 namespace strata::fs {
+
+// One range of a multi-range read.
+struct ReadRange {
+  uint64_t offset = 0;
+  MutableBytes dst;
+};
 
 class File {
  public:
@@ -46,6 +53,21 @@ class File {
   virtual Task<Result<size_t>> ReadV(std::span<const MutableBytes> dsts,
                                      uint64_t offset,
                                      const IoOptions& options = {}) = 0;
+  // Reads several ranges (any order, may overlap) and returns each one's
+  // byte count (short only at EOF). The default issues one ReadAt per range
+  // in turn; object-store files coalesce nearby ranges into fewer requests
+  // and run them in parallel. The first failure fails the call.
+  virtual Task<Result<std::vector<size_t>>> ReadRanges(
+      std::span<const ReadRange> ranges, const IoOptions& options = {}) {
+    std::vector<size_t> counts;
+    counts.reserve(ranges.size());
+    for (const ReadRange& range : ranges) {
+      Result<size_t> n = co_await ReadAt(range.dst, range.offset, options);
+      if (!n.ok()) co_return n.status();
+      counts.push_back(*n);
+    }
+    co_return counts;
+  }
   virtual Task<Status> Write(ConstBytes src, const IoOptions& options = {}) = 0;
   virtual Task<Status> WriteV(std::span<const ConstBytes> srcs,
                               const IoOptions& options = {}) = 0;

@@ -48,9 +48,18 @@ std::string_view BaseName(std::string_view path);
 using FileSystemFactory =
     std::function<Result<std::shared_ptr<FileSystem>>(const Uri& uri)>;
 
+struct SchemeOptions {
+  SchemeOptions() {}
+  // The FileSystem serves a whole service (every bucket or container) and
+  // the URI's authority is the first path component inside it:
+  // "s3://bucket/key" → path "/bucket/key". Otherwise the path is the URI's.
+  bool authority_in_path = false;
+};
+
 // Registers a scheme. kAlreadyExists if taken; kInvalidArgument for a
 // scheme that is not [a-z][a-z0-9+.-]*.
-Status RegisterScheme(const std::string& scheme, FileSystemFactory factory);
+Status RegisterScheme(const std::string& scheme, FileSystemFactory factory,
+                      SchemeOptions options = SchemeOptions());
 // Registered schemes, sorted.
 std::vector<std::string> RegisteredSchemes();
 

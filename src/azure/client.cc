@@ -1,0 +1,199 @@
+// azure::Client: creation, request building and signing, and the retry loop.
+#include <algorithm>
+#include <chrono>
+#include <random>
+
+#include "azure/client_impl.h"
+#include "azure/wire.h"
+#include "core/logging.h"
+#include "strata/azure/shared_key.h"
+#include "strata/runtime/io.h"
+
+namespace strata::azure {
+namespace {
+
+std::chrono::milliseconds Backoff(const RetryOptions& retry, int attempt) {
+  int64_t cap = retry.initial_backoff.count();
+  for (int i = 0; i < attempt && cap < retry.max_backoff.count(); ++i) cap *= 2;
+  cap = std::min<int64_t>(cap, retry.max_backoff.count());
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  std::uniform_int_distribution<int64_t> dist(0, std::max<int64_t>(cap, 0));
+  return std::chrono::milliseconds(dist(rng));  // full jitter
+}
+
+std::string EncodedQuery(
+    const std::vector<std::pair<std::string, std::string>>& query) {
+  std::string out;
+  for (const auto& [name, value] : query) {
+    out += out.empty() ? '?' : '&';
+    out += http::UriEncode(name);
+    out += '=';
+    out += http::UriEncode(value);
+  }
+  return out;
+}
+
+std::string HeaderValue(const http::Response& r, std::string_view name) {
+  auto v = r.header(name);
+  return v ? std::string(*v) : std::string();
+}
+
+// The mapped error of a non-2xx response.
+Status ResponseError(const http::Response& r, const Call& call,
+                     std::string_view what) {
+  std::string_view body = r.body;
+  if (call.response_into) {
+    size_t n = std::min<size_t>(r.body_size, call.response_into->size());
+    body = std::string_view(
+        reinterpret_cast<const char*>(call.response_into->data()), n);
+  }
+  return MapAzureError(r.status, HeaderValue(r, "x-ms-error-code"), body, what,
+                       HeaderValue(r, "x-ms-request-id"));
+}
+
+}  // namespace
+
+std::string AzUri(std::string_view container, std::string_view blob) {
+  std::string out = "az://";
+  out += container;
+  if (!blob.empty()) {
+    out += '/';
+    out += blob;
+  }
+  return out;
+}
+
+Result<std::shared_ptr<Client>> Client::Create(ClientOptions options) {
+  STRATA_ASSIGN_OR_RETURN(Config config, ResolveConfig(options.settings));
+  if (options.retry.max_attempts < 1) {
+    return InvalidArgumentError("azure: retry.max_attempts must be >= 1");
+  }
+  std::shared_ptr<http::Client> http = options.http_client;
+  if (!http) {
+    STRATA_ASSIGN_OR_RETURN(http, http::Client::Create(options.http));
+  }
+  return std::shared_ptr<Client>(
+      new ClientImpl(std::move(options), std::move(config), std::move(http)));
+}
+
+ClientImpl::ClientImpl(ClientOptions options, Config config,
+                       std::shared_ptr<http::Client> http)
+    : options_(std::move(options)), http_(std::move(http)) {
+  config_ = std::move(config);
+}
+
+std::string ClientImpl::BlobUrl(std::string_view container,
+                                std::string_view blob) const {
+  std::string url = config_.endpoint;
+  url += '/';
+  url += http::UriEncode(container);
+  if (!blob.empty()) {
+    url += '/';
+    url += http::UriEncode(blob, /*keep_slash=*/true);
+  }
+  return url;
+}
+
+std::string ClientImpl::Describe(const Call& call) const {
+  return call.method + " " + AzUri(call.container, call.blob);
+}
+
+Result<http::Request> ClientImpl::Build(const Call& call) const {
+  http::Request req;
+  req.method = call.method;
+  req.url = BlobUrl(call.container, call.blob) + EncodedQuery(call.query);
+  req.headers = call.headers;
+  req.headers.emplace_back("x-ms-date",
+                           FormatHttpDate(std::chrono::system_clock::now()));
+  req.headers.emplace_back("x-ms-version", std::string(kApiVersion));
+  req.body = call.body;
+  req.response_into = call.response_into;
+  req.stop = call.stop;
+  if (!config_.key.empty()) {
+    STRATA_RETURN_IF_ERROR(SignSharedKey(req, config_.account, config_.key));
+  } else {
+    req.url = AppendSas(req.url, config_.sas_token);
+  }
+  return req;
+}
+
+Task<Result<http::Response>> ClientImpl::Execute(Call call) {
+  const RetryOptions& retry = options_.retry;
+  const std::string what = Describe(call);
+  auto deadline = std::chrono::steady_clock::now() + retry.max_total;
+  for (int attempt = 0;; ++attempt) {
+    if (call.stop.stop_requested())
+      co_return CancelledError(what + ": cancelled");
+    Result<http::Request> req = Build(call);
+    if (!req.ok()) co_return req.status().WithContext(what);
+    Result<http::Response> resp = co_await http_->Send(std::move(*req));
+    Status st;
+    if (!resp.ok()) {
+      st = resp.status().WithContext(what);
+    } else if (resp->ok()) {
+      co_return resp;
+    } else {
+      st = ResponseError(*resp, call, what);
+    }
+    bool last = attempt + 1 >= retry.max_attempts;
+    std::chrono::milliseconds pause = Backoff(retry, attempt);
+    if (!st.retryable() || last ||
+        std::chrono::steady_clock::now() + pause > deadline) {
+      if (st.retryable() && attempt > 0) {
+        co_return Status(st.code(),
+                         std::string(st.message()) + " (after " +
+                             std::to_string(attempt + 1) + " attempts)",
+                         st.sys_errno(), true);
+      }
+      co_return st;
+    }
+    Logger().debug("azure: retrying {} after {} ms: {}", what, pause.count(),
+                   st.ToString());
+    (co_await runtime::SleepFor(pause)).IgnoreError();
+  }
+}
+
+BlobProperties PropertiesFromHeaders(const http::Headers& headers,
+                                     std::string name) {
+  BlobProperties p;
+  p.name = std::move(name);
+  for (const auto& [key, value] : headers) {
+    if (key == "content-length") {
+      p.size = std::strtoull(value.c_str(), nullptr, 10);
+    } else if (key == "etag") {
+      p.etag = value;
+      if (p.etag.size() >= 2 && p.etag.front() == '"' && p.etag.back() == '"') {
+        p.etag = p.etag.substr(1, p.etag.size() - 2);
+      }
+    } else if (key == "content-type") {
+      p.content_type = value;
+    } else if (key == "last-modified") {
+      if (auto t = wire::ParseHttpDate(value)) p.last_modified = *t;
+    } else if (key == "x-ms-blob-type") {
+      p.type = wire::ParseBlobType(value);
+    } else if (key.starts_with("x-ms-meta-")) {
+      p.metadata[key.substr(10)] = value;
+    }
+  }
+  return p;
+}
+
+void AddPutHeaders(const PutOptions& options, http::Headers& headers) {
+  if (!options.content_type.empty()) {
+    headers.emplace_back("x-ms-blob-content-type", options.content_type);
+  }
+  for (const auto& [name, value] : options.metadata) {
+    headers.emplace_back("x-ms-meta-" + name, value);
+  }
+  if (!options.if_none_match.empty()) {
+    std::string v = options.if_none_match == "*"
+                        ? std::string("*")
+                        : "\"" + options.if_none_match + "\"";
+    headers.emplace_back("If-None-Match", std::move(v));
+  }
+  if (!options.if_match.empty()) {
+    headers.emplace_back("If-Match", "\"" + options.if_match + "\"");
+  }
+}
+
+}  // namespace strata::azure
