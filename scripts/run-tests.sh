@@ -5,7 +5,8 @@
 #   2. unit tests, poll runtime (STRATA_IO_URING=off)
 #   3. ASan+UBSan build of the unit tests, both runtimes (clang), which also
 #      builds the libFuzzer targets (one instrumented library for both)
-#   4. TSan build of the runtime, fs and journal tests, both runtimes (clang)
+#   4. TSan build of the runtime, fs, journal and http tests, both runtimes
+#      (clang)
 # The sanitizer builds use clang: it always compiles symmetric transfer into
 # a tail call, while GCC 12 does not under sanitizers, so long chains of
 # synchronously completing tasks would grow the stack there.
@@ -62,7 +63,7 @@ step() {  # name command...
 configure_variant() {  # dir extra-cmake-args...
   local dir=$1
   shift
-  cmake -G Ninja -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  cmake -G Ninja -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTRATA_BUILD_INTEGRATION=OFF \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only -DNDEBUG" "$@" >/dev/null &&
     cmake --build "$dir" -j "$JOBS"
 }
@@ -85,25 +86,25 @@ rgw_starter=$!
 azurite_starter=$!
 
 step "coroutine rules" bash scripts/check-coroutine-rules.sh
-run_ctest "unit (io_uring)" "$BUILD" unit STRATA_IO_URING=auto
-run_ctest "unit (poll)" "$BUILD" unit STRATA_IO_URING=off
+run_ctest "unit (io_uring)" "$BUILD" unit STRATA_IO_URING=auto CTEST_PARALLEL_LEVEL=2
+run_ctest "unit (poll)" "$BUILD" unit STRATA_IO_URING=off CTEST_PARALLEL_LEVEL=2
 
 # The fuzz targets share the ASan build: its library is compiled once with
 # both the sanitizers and libFuzzer's coverage instrumentation.
 if step "build asan+ubsan (+fuzz targets)" configure_variant "$BUILD-asan" \
     -DCMAKE_CXX_COMPILER=clang++ -DSTRATA_SANITIZE=address,undefined -DSTRATA_BUILD_FUZZ=ON \
-    -DSTRATA_TEST_LAYERS="core;runtime;fs;journal;stream;cli"; then
+    -DSTRATA_TEST_LAYERS="core;runtime;fs;journal;stream;http;s3;azure;cli"; then
   # Sanitized runs simulate a tenth of the crashes and kills.
-  run_ctest "unit asan+ubsan (io_uring)" "$BUILD-asan" unit STRATA_IO_URING=auto STRATA_CRASH_SCALE=10 STRATA_KILL_ITERATIONS=10
-  run_ctest "unit asan+ubsan (poll)" "$BUILD-asan" unit STRATA_IO_URING=off STRATA_CRASH_SCALE=10 STRATA_KILL_ITERATIONS=10
-  run_ctest "fuzz smoke" "$BUILD-asan" fuzz CTEST_PARALLEL_LEVEL=2
+  run_ctest "unit asan+ubsan (io_uring)" "$BUILD-asan" unit STRATA_IO_URING=auto STRATA_CRASH_SCALE=10 STRATA_KILL_ITERATIONS=10 CTEST_PARALLEL_LEVEL=2
+  run_ctest "unit asan+ubsan (poll)" "$BUILD-asan" unit STRATA_IO_URING=off STRATA_CRASH_SCALE=10 STRATA_KILL_ITERATIONS=10 CTEST_PARALLEL_LEVEL=2
+  run_ctest "fuzz smoke" "$BUILD-asan" fuzz CTEST_PARALLEL_LEVEL=2 STRATA_FUZZ_SECONDS=10
 fi
 
 if step "build tsan" configure_variant "$BUILD-tsan" \
     -DCMAKE_CXX_COMPILER=clang++ -DSTRATA_SANITIZE=thread -DSTRATA_BUILD_CLI=OFF \
-    -DSTRATA_LAYERS="core;runtime;fs;journal" -DSTRATA_TEST_LAYERS="runtime;fs;journal"; then
-  run_ctest "runtime+fs+journal tsan (io_uring)" "$BUILD-tsan" unit STRATA_IO_URING=auto STRATA_CRASH_SCALE=50
-  run_ctest "runtime+fs+journal tsan (poll)" "$BUILD-tsan" unit STRATA_IO_URING=off STRATA_CRASH_SCALE=50
+    -DSTRATA_LAYERS="core;runtime;fs;journal;http" -DSTRATA_TEST_LAYERS="runtime;fs;journal;http"; then
+  run_ctest "runtime+fs+journal+http tsan (io_uring)" "$BUILD-tsan" unit STRATA_IO_URING=auto STRATA_CRASH_SCALE=50 CTEST_PARALLEL_LEVEL=2
+  run_ctest "runtime+fs+journal+http tsan (poll)" "$BUILD-tsan" unit STRATA_IO_URING=off STRATA_CRASH_SCALE=50 CTEST_PARALLEL_LEVEL=2
 fi
 
 servers_up() {
