@@ -3,7 +3,7 @@ BUILD   ?= build
 JOBS    ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test test-full bench bench-journal lint format install-check clean
+.PHONY: all deps configure build run test test-full bench bench-journal bench-s3 lint format install-check clean
 
 all: build
 
@@ -37,6 +37,10 @@ bench: build
 # The journal vs pwrite+fdatasync and RocksDB sync=true, same run.
 bench-journal: build
 	bash bench/journal_vs_peers.sh --strata $(BUILD)/bin/strata --peers $(BUILD)/bin/journal_peers
+
+# strata vs aws-cli v2 and rclone against radosgw, same run.
+bench-s3: build
+	bash bench/s3_vs_peers.sh --strata $(BUILD)/bin/strata
 
 lint: configure
 	bash scripts/lint.sh $(BUILD)

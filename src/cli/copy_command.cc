@@ -12,6 +12,7 @@
 #include "cli/command.h"
 #include "cli/copy.h"
 #include "cli/location.h"
+#include "cli/object_store_flags.h"
 #include "cli/progress.h"
 #include "strata/fs/file_system.h"
 
@@ -84,7 +85,8 @@ Task<Status> CopySingleFile(Location from, Location target, uint64_t size,
 
 Task<Status> RunCp(CpOptions options) {
   STRATA_CO_ASSIGN_OR_RETURN(Location from, ResolveLocation(options.source));
-  STRATA_CO_ASSIGN_OR_RETURN(Location to, ResolveLocation(options.destination));
+  STRATA_CO_ASSIGN_OR_RETURN(
+      Location to, ResolveLocation(ForCopyDestination(options.destination)));
   auto info = co_await from.fs->Stat(from.path());
   if (!info.ok()) co_return Annotate(info.status(), from);
   STRATA_CO_ASSIGN_OR_RETURN(Location target,

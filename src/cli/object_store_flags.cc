@@ -62,12 +62,35 @@ bool HasParameter(std::string_view uri, std::string_view name) {
   return false;
 }
 
+void AddParameter(std::string* uri, std::string_view name,
+                  std::string_view value) {
+  *uri += uri->find('?') == std::string::npos ? '?' : '&';
+  *uri += name;
+  *uri += '=';
+  *uri += http::UriEncode(value);
+}
+
+std::string LowerScheme(std::string_view uri) {
+  std::string scheme(SchemeOf(uri));
+  for (char& c : scheme) c = static_cast<char>(std::tolower(c));
+  return scheme;
+}
+
 }  // namespace
+
+std::string ForCopyDestination(std::string_view uri) {
+  std::string out(uri);
+  std::string scheme = LowerScheme(uri);
+  bool s3 = scheme == "s3" || scheme == "s3a" || scheme == "gs";
+  if (s3 && !HasParameter(out, "dir_check")) {
+    AddParameter(&out, "dir_check", "false");
+  }
+  return out;
+}
 
 std::string ApplyObjectStoreFlags(std::string_view uri) {
   std::string out(uri);
-  std::string scheme(SchemeOf(uri));
-  for (char& c : scheme) c = static_cast<char>(std::tolower(c));
+  std::string scheme = LowerScheme(uri);
   if (!IsObjectStoreScheme(scheme)) return out;
   const ObjectStoreFlags& flags = GlobalObjectStoreFlags();
   std::vector<std::pair<std::string_view, std::string>> params;
@@ -78,11 +101,7 @@ std::string ApplyObjectStoreFlags(std::string_view uri) {
     if (!flags.profile.empty()) params.emplace_back("profile", flags.profile);
   }
   for (const auto& [name, value] : params) {
-    if (HasParameter(out, name)) continue;
-    out += out.find('?') == std::string::npos ? '?' : '&';
-    out += name;
-    out += '=';
-    out += http::UriEncode(value);
+    if (!HasParameter(out, name)) AddParameter(&out, name, value);
   }
   return out;
 }

@@ -38,6 +38,12 @@ void AddObjectStoreFlags(CLI::App& app);
 // object-store URI; other URIs are returned unchanged.
 std::string ApplyObjectStoreFlags(std::string_view uri);
 
+// `uri` prepared as the destination of `cp`: S3 writes skip the per-file
+// "is there a directory at this key?" LIST (`dir_check=false`, as Arrow's
+// S3 output streams do), since cp resolves its targets itself. Other URIs
+// are returned unchanged.
+std::string ForCopyDestination(std::string_view uri);
+
 // True for s3, s3a, gs and az.
 bool IsObjectStoreScheme(std::string_view scheme);
 

@@ -1,6 +1,6 @@
 // S3ReadFile: an object open for reading — ranged GETs into the caller's
-// buffer, readahead for sequential patterns (one cached window) and
-// coalesced multi-range reads.
+// buffer, readahead for sequential patterns (one cached window, initially
+// the first bytes Open fetched) and coalesced multi-range reads.
 #include <algorithm>
 #include <atomic>
 #include <cstring>
@@ -66,13 +66,20 @@ Task<Status> FetchMerged(ContextRef ctx, ObjectPath obj, std::string etag,
 
 class S3ReadFile final : public fs::File {
  public:
-  S3ReadFile(ContextRef ctx, ObjectPath obj, ObjectInfo info)
+  S3ReadFile(ContextRef ctx, ObjectPath obj, ObjectInfo info,
+             std::vector<std::byte> head)
       : ctx_(std::move(ctx)),
         obj_(std::move(obj)),
         info_(std::move(info)),
         path_(ctx_->paths.PathOf(obj_.bucket, obj_.key)),
         desc_(ctx_->paths.Describe(obj_)),
-        policy_(ctx_->options.min_readahead, ctx_->options.max_readahead) {}
+        policy_(ctx_->options.min_readahead, ctx_->options.max_readahead) {
+    if (!head.empty()) {
+      auto window = std::make_shared<Window>();
+      window->data = std::move(head);
+      cache_ = std::move(window);
+    }
+  }
 
   const std::string& path() const override { return path_; }
 
@@ -242,9 +249,10 @@ class S3ReadFile final : public fs::File {
 }  // namespace
 
 std::unique_ptr<fs::File> NewS3ReadFile(ContextRef ctx, ObjectPath obj,
-                                        ObjectInfo info) {
+                                        ObjectInfo info,
+                                        std::vector<std::byte> head) {
   return std::make_unique<S3ReadFile>(std::move(ctx), std::move(obj),
-                                      std::move(info));
+                                      std::move(info), std::move(head));
 }
 
 }  // namespace strata::s3

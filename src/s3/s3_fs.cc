@@ -2,6 +2,8 @@
 // namespace operations are in s3_fs_ops.cc, listings in s3_fs_list.cc.
 #include "strata/s3/s3_fs.h"
 
+#include <algorithm>
+
 #include "s3/s3_fs_internal.h"
 #include "strata/runtime/runtime.h"
 
@@ -24,9 +26,53 @@ Task<Result<std::vector<std::byte>>> ReadWhole(ContextRef ctx, ObjectPath obj,
   co_return data;
 }
 
+// What opening for reading learned: the object's metadata and its first
+// bytes (empty when they were not fetched).
+struct OpenedObject {
+  ObjectInfo info;
+  std::vector<std::byte> head;
+};
+
+// Opening with one request: a ranged GET of the first `min_readahead` bytes
+// yields size (Content-Range), etag and the first readahead window. A 416
+// (an empty object: bytes=0-... is unsatisfiable) or a body larger than
+// asked (a server ignoring Range) falls back to HEAD; a 404 tells a
+// directory from a missing object.
+Task<Result<OpenedObject>> FetchHead(ContextRef ctx, ObjectPath obj) {
+  OpenedObject out;
+  const size_t want = ctx->options.min_readahead;
+  if (want == 0) {
+    STRATA_CO_ASSIGN_OR_RETURN(out.info, co_await HeadFile(ctx, obj));
+    co_return out;
+  }
+  out.head.resize(want);
+  GetOptions o;
+  o.offset = 0;
+  o.length = want;
+  Result<GetResult> r =
+      co_await ctx->client->Get(obj.bucket, obj.key, out.head, o);
+  if (r.ok()) {
+    out.head.resize(std::min<uint64_t>(r->bytes_read, r->object_size));
+    if (out.head.size() < want / 2) out.head.shrink_to_fit();
+    out.info = std::move(r->info);
+    out.info.size = r->object_size;
+    co_return out;
+  }
+  out.head = {};
+  if (r.status().code() == StatusCode::kOutOfRange) {
+    STRATA_CO_ASSIGN_OR_RETURN(out.info, co_await HeadFile(ctx, obj));
+    co_return out;
+  }
+  if (r.status().code() != StatusCode::kNotFound) {
+    co_return NameObject(r.status(), ctx->paths.Describe(obj));
+  }
+  co_return co_await MissingFileError(ctx, std::move(obj));
+}
+
 Task<Result<std::unique_ptr<fs::File>>> OpenRead(ContextRef ctx, ObjectPath obj,
                                                  fs::OpenOptions options) {
-  STRATA_CO_ASSIGN_OR_RETURN(ObjectInfo info, co_await HeadFile(ctx, obj));
+  STRATA_CO_ASSIGN_OR_RETURN(OpenedObject opened, co_await FetchHead(ctx, obj));
+  const ObjectInfo& info = opened.info;
   if (options.if_match && *options.if_match != info.etag) {
     co_return FailedPreconditionError(ctx->paths.Describe(obj) + ": etag is " +
                                       info.etag + ", not " + *options.if_match);
@@ -36,7 +82,8 @@ Task<Result<std::unique_ptr<fs::File>>> OpenRead(ContextRef ctx, ObjectPath obj,
     co_return FailedPreconditionError(ctx->paths.Describe(obj) +
                                       ": if_none_match matches");
   }
-  co_return NewS3ReadFile(ctx, std::move(obj), std::move(info));
+  co_return NewS3ReadFile(ctx, std::move(obj), std::move(opened.info),
+                          std::move(opened.head));
 }
 
 // Append: HEAD the object; a missing one is created (when allowed).
@@ -71,8 +118,10 @@ Task<Result<std::unique_ptr<fs::File>>> OpenWrite(ContextRef ctx,
     co_return InvalidArgumentError(
         desc + ": writes support only if_none_match \"*\" (create-only)");
   }
-  STRATA_CO_ASSIGN_OR_RETURN(bool is_dir, co_await DirExists(ctx, obj));
-  if (is_dir) co_return InvalidArgumentError(desc + ": is a directory");
+  if (ctx->options.check_directory_on_write) {
+    STRATA_CO_ASSIGN_OR_RETURN(bool is_dir, co_await DirExists(ctx, obj));
+    if (is_dir) co_return InvalidArgumentError(desc + ": is a directory");
+  }
   WriteSetup setup;
   setup.obj = obj;
   setup.create_only = options.create_new || options.if_none_match.has_value();

@@ -40,9 +40,12 @@ using ContextRef = std::shared_ptr<const S3Context>;
 std::shared_ptr<fs::FileSystem> MakeS3FileSystem(std::shared_ptr<Client> client,
                                                  FileSystemOptions options);
 
-// A file open for reading; `info` is the HEAD result (size, etag).
+// A file open for reading; `info` is what Open learned (size, etag) and
+// `head` the object's first bytes when Open fetched them (possibly empty):
+// they become the file's first cached readahead window, at offset 0.
 std::unique_ptr<fs::File> NewS3ReadFile(ContextRef ctx, ObjectPath obj,
-                                        ObjectInfo info);
+                                        ObjectInfo info,
+                                        std::vector<std::byte> head);
 
 // How a write-mode file commits.
 struct WriteSetup {
@@ -74,6 +77,10 @@ Task<Status> RemoveS3(ContextRef ctx, std::string path);
 Task<Status> RemoveDirS3(ContextRef ctx, std::string path, bool recursive);
 Task<Status> CopyS3(ContextRef ctx, std::string from, std::string to,
                     bool remove_source);
+
+// The error for a file that is not there: kInvalidArgument when a
+// directory is there instead, else kNotFound (both naming it).
+Task<Status> MissingFileError(ContextRef ctx, ObjectPath obj);
 
 // HEAD of a file; kNotFound (naming it) when missing, kInvalidArgument when
 // a directory is there instead.

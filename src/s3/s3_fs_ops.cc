@@ -53,17 +53,21 @@ Task<Result<bool>> DirExists(ContextRef ctx, ObjectPath obj) {
   co_return !r.objects.empty() || !r.common_prefixes.empty();
 }
 
-Task<Result<ObjectInfo>> HeadFile(ContextRef ctx, ObjectPath obj) {
+Task<Status> MissingFileError(ContextRef ctx, ObjectPath obj) {
   const std::string desc = ctx->paths.Describe(obj);
+  STRATA_CO_ASSIGN_OR_RETURN(bool is_dir, co_await DirExists(ctx, obj));
+  if (is_dir) co_return InvalidArgumentError(desc + ": is a directory");
+  co_return NotFoundError(desc + ": no such object");
+}
+
+Task<Result<ObjectInfo>> HeadFile(ContextRef ctx, ObjectPath obj) {
   GetOptions o;
   Result<ObjectInfo> head = co_await ctx->client->Head(obj.bucket, obj.key, o);
   if (head.ok()) co_return head;
   if (head.status().code() != StatusCode::kNotFound) {
-    co_return NameObject(head.status(), desc);
+    co_return NameObject(head.status(), ctx->paths.Describe(obj));
   }
-  STRATA_CO_ASSIGN_OR_RETURN(bool is_dir, co_await DirExists(ctx, obj));
-  if (is_dir) co_return InvalidArgumentError(desc + ": is a directory");
-  co_return NotFoundError(desc + ": no such object");
+  co_return co_await MissingFileError(ctx, std::move(obj));
 }
 
 Task<Result<fs::FileInfo>> StatS3(ContextRef ctx, std::string path) {

@@ -19,10 +19,16 @@ Status ApplyQuery(const fs::Uri& uri, FileSystemOptions* o) {
                                     ": path_style must be true or false");
       }
       o->client.path_style = value == "true";
+    } else if (name == "dir_check") {
+      if (value != "true" && value != "false") {
+        return InvalidArgumentError(uri.ToString() +
+                                    ": dir_check must be true or false");
+      }
+      o->check_directory_on_write = value == "true";
     } else {
       return InvalidArgumentError(
           uri.ToString() + ": unknown query parameter '" + name +
-          "' (known: endpoint, region, path_style, profile)");
+          "' (known: endpoint, region, path_style, profile, dir_check)");
     }
   }
   return Status::OK();

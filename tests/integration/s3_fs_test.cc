@@ -1,6 +1,7 @@
 // S3FileSystem against radosgw: append (small and UploadPartCopy), multipart
-// writes, Abort, create-only conflicts, readahead and range coalescing
-// (requests counted through a pass-through FaultProxy).
+// writes, Abort, create-only conflicts, readahead and range coalescing,
+// one-request small-file reads and (dir_check=false) writes (requests counted
+// through a pass-through FaultProxy).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -9,6 +10,7 @@
 
 #include "http/testing/test_server.h"
 #include "s3/s3_fs_test_env.h"
+#include "strata/fs/registry.h"
 
 namespace strata::s3 {
 namespace {
@@ -146,6 +148,140 @@ TEST_F(S3FsTest, ReadRangesCoalesce) {
         << "range " << i;
   }
   ASSERT_TRUE(Run((*file)->Close()).ok());
+}
+
+TEST_F(S3FsTest, SmallFileReadIsOneRequest) {
+  const std::string data = RandomBytes(4096, 8);
+  ASSERT_TRUE(WriteFs("small4k", data, fs::OpenOptions::Overwrite()).ok());
+  auto proxied = ProxiedFs();
+  ASSERT_TRUE(proxied.ok()) << proxied.status().ToString();
+  const size_t before = proxy_->requests_seen();
+  auto file =
+      Run((*proxied)->Open(Path("small4k"), fs::OpenOptions::ReadOnly()));
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  auto size = Run((*file)->Size());
+  ASSERT_TRUE(size.ok());
+  EXPECT_EQ(*size, data.size());
+  std::string back(8192, '\0');
+  auto n = Run((*file)->ReadAt(MutBytes(back), 0));
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  ASSERT_EQ(*n, data.size());
+  back.resize(*n);
+  EXPECT_TRUE(back == data) << "content differs";
+  std::string tail(10, '\0');
+  auto mid = Run((*file)->ReadAt(MutBytes(tail), 4090));
+  ASSERT_TRUE(mid.ok());
+  ASSERT_EQ(*mid, 6u);
+  EXPECT_EQ(tail.substr(0, 6), data.substr(4090));
+  auto eof = Run((*file)->ReadAt(MutBytes(tail), data.size()));
+  ASSERT_TRUE(eof.ok());
+  EXPECT_EQ(*eof, 0u);
+  ASSERT_TRUE(Run((*file)->Close()).ok());
+  EXPECT_EQ(proxy_->requests_seen() - before, 1u);
+}
+
+TEST_F(S3FsTest, OpenReadKeepsEtagConditionsAndMissingErrors) {
+  ASSERT_TRUE(WriteFs("cond", "abc", fs::OpenOptions::Overwrite()).ok());
+  auto head = Head("cond");
+  ASSERT_TRUE(head.ok());
+  fs::OpenOptions o = fs::OpenOptions::ReadOnly();
+  o.if_match = head->etag;
+  EXPECT_TRUE(Run(fs_->Open(Path("cond"), o)).ok());
+  o.if_match = "not-the-etag";
+  EXPECT_EQ(Run(fs_->Open(Path("cond"), o)).status().code(),
+            StatusCode::kFailedPrecondition);
+  o = fs::OpenOptions::ReadOnly();
+  o.if_none_match = "*";
+  EXPECT_EQ(Run(fs_->Open(Path("cond"), o)).status().code(),
+            StatusCode::kFailedPrecondition);
+  auto missing = Run(fs_->Open(Path("nope"), fs::OpenOptions::ReadOnly()));
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_THAT(std::string(missing.status().message()),
+              ::testing::HasSubstr("nope"));
+  ASSERT_TRUE(WriteFs("dir/inner", "x", fs::OpenOptions::Overwrite()).ok());
+  EXPECT_EQ(
+      Run(fs_->Open(Path("dir"), fs::OpenOptions::ReadOnly())).status().code(),
+      StatusCode::kInvalidArgument);
+}
+
+TEST_F(S3FsTest, EmptyObjectOpensAsSizeZero) {
+  ASSERT_TRUE(PutRaw("empty", "", PutOptions()).ok());
+  auto file = Run(fs_->Open(Path("empty"), fs::OpenOptions::ReadOnly()));
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  auto size = Run((*file)->Size());
+  ASSERT_TRUE(size.ok());
+  EXPECT_EQ(*size, 0u);
+  std::string buf(16, '\0');
+  auto n = Run((*file)->ReadAt(MutBytes(buf), 0));
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 0u);
+  ASSERT_TRUE(Run((*file)->Close()).ok());
+  EXPECT_EQ(ReadFs("empty"), "");
+  // Through the proxy: the ranged GET is refused (416), then one HEAD.
+  auto proxied = ProxiedFs();
+  ASSERT_TRUE(proxied.ok()) << proxied.status().ToString();
+  const size_t before = proxy_->requests_seen();
+  EXPECT_EQ(ReadFs("empty", proxied->get()), "");
+  EXPECT_EQ(proxy_->requests_seen() - before, 2u);
+}
+
+TEST_F(S3FsTest, FileOneByteOverFirstWindowIsExact) {
+  const size_t window = FsOptions().min_readahead;
+  const std::string data = RandomBytes(window + 1, 9);
+  ASSERT_TRUE(WriteFs("edge", data, fs::OpenOptions::Overwrite()).ok());
+  EXPECT_TRUE(ReadFs("edge") == data) << "content differs";
+  auto file = Run(fs_->Open(Path("edge"), fs::OpenOptions::ReadOnly()));
+  ASSERT_TRUE(file.ok());
+  std::string last(4, '\0');
+  auto n = Run((*file)->ReadAt(MutBytes(last), window));
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  ASSERT_EQ(*n, 1u);
+  EXPECT_EQ(last[0], data[window]);
+  std::string across(8, '\0');
+  n = Run((*file)->ReadAt(MutBytes(across), window - 4));
+  ASSERT_TRUE(n.ok());
+  ASSERT_EQ(*n, 5u);
+  EXPECT_EQ(across.substr(0, 5), data.substr(window - 4));
+  ASSERT_TRUE(Run((*file)->Close()).ok());
+}
+
+TEST_F(S3FsTest, DirCheckFalseWriteIsOneRequest) {
+  ASSERT_TRUE(ProxiedFs().ok());
+  FileSystemOptions o = FsOptions();
+  o.shared_client = proxied_client_;
+  o.check_directory_on_write = false;
+  auto fast = NewS3FileSystem(o);
+  ASSERT_TRUE(fast.ok()) << fast.status().ToString();
+  const std::string data = RandomBytes(4096, 10);
+  size_t before = proxy_->requests_seen();
+  ASSERT_TRUE(
+      WriteFs("fast", data, fs::OpenOptions::Overwrite(), fast->get()).ok());
+  EXPECT_EQ(proxy_->requests_seen() - before, 1u);
+  EXPECT_TRUE(ReadFs("fast") == data);
+  // The default checks for a directory (one LIST) and refuses to write a
+  // file over one.
+  before = proxy_->requests_seen();
+  ASSERT_TRUE(
+      WriteFs("checked", data, fs::OpenOptions::Overwrite(), proxied_.get())
+          .ok());
+  EXPECT_EQ(proxy_->requests_seen() - before, 2u);
+  ASSERT_TRUE(Run(fs_->CreateDir(Path("adir"), false)).ok());
+  Status st = WriteFs("adir", "x", fs::OpenOptions::Overwrite());
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << st.ToString();
+  EXPECT_THAT(std::string(st.message()), ::testing::HasSubstr("directory"));
+}
+
+TEST(S3Registry, DirCheckQueryParameter) {
+  ASSERT_TRUE(RegisterSchemes().ok());
+  auto bad = fs::OpenFileSystem(
+      "s3://bucket/key?endpoint=http://127.0.0.1:1&dir_check=maybe");
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()),
+              ::testing::HasSubstr("dir_check"));
+  auto good = fs::OpenFileSystem(
+      "s3://bucket/key?endpoint=http://127.0.0.1:1&dir_check=false");
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  EXPECT_EQ(good->path, "/bucket/key");
 }
 
 }  // namespace

@@ -4,6 +4,10 @@
 // Paths are "/<bucket>/<key>". Directories are key prefixes ending in '/';
 // CreateDir writes a zero-byte "dir/" marker so empty directories exist.
 // Files:
+// - Open for reading is one request: a ranged GET of the first
+//   `min_readahead` bytes (size from Content-Range, etag, content type),
+//   kept as the first readahead window, so a small file is read whole by
+//   that GET (empty objects fall back to HEAD).
 // - ReadAt: ranged GETs; sequential patterns trigger readahead (a window that
 //   grows to `max_readahead`). ReadRanges coalesces nearby ranges (gap <=
 //   `coalesce_gap`) into fewer GETs run `read_parallelism` at a time.
@@ -52,6 +56,14 @@ struct FileSystemOptions {
   // while open fails reads with kFailedPrecondition instead of mixing
   // versions.
   bool consistent_reads = true;
+  // Opening for write first LISTs "key/" to refuse writing a file where a
+  // directory is (FileSystem semantics; the conformance suite requires it).
+  // false skips that request, so a small file costs one PUT: for callers
+  // that know the target is not a directory (bulk copies), as Arrow's
+  // check_directory_existence_before_creation=false. A file written over a
+  // directory prefix then shadows nothing: both the object and the keys
+  // below it exist. URI: ?dir_check=true|false.
+  bool check_directory_on_write = true;
   std::string scheme = "s3";  // for messages: "s3", "s3a", "gs"
   // Empty: paths are "/<bucket>/<key>". Set: the file system is rooted in
   // this bucket and paths are "/<key>".
@@ -67,7 +79,8 @@ Result<std::shared_ptr<fs::FileSystem>> NewS3FileSystem(
 // OpenFileSystem("s3://b/k").path is "/b/k" (the file system serves every
 // bucket). Query parameters (?endpoint=...
 // &region=...&path_style=true|false&profile=...) override the environment;
-// gs:// uses Flavor::kGcs. Idempotent.
+// dir_check=true|false sets check_directory_on_write; gs:// uses
+// Flavor::kGcs. Idempotent.
 Status RegisterSchemes();
 
 }  // namespace strata::s3
