@@ -8,12 +8,14 @@
 #
 # State (config, data, logs, pid files) lives under var/rgw/ in the checkout;
 # scripts/stop-rgw.sh stops every daemon by the PID in its pid file.
-# Environment: RGW_PORT (7480), RGW_MEMSTORE_GIB (4).
+# Environment: RGW_PORT (7480), RGW_MON_PORT (6789; two clusters on one
+# machine need different ones), RGW_MEMSTORE_GIB (4).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DIR="$ROOT/var/rgw"
 PORT="${RGW_PORT:-7480}"
+MON_PORT="${RGW_MON_PORT:-6789}"
 ACCESS_KEY=strata-test
 SECRET_KEY=strata-test-secret
 ENDPOINT="http://127.0.0.1:$PORT"
@@ -47,10 +49,12 @@ rm -rf "$DIR"
 mkdir -p "$DIR/mon/ceph-a" "$DIR/osd/ceph-0" "$DIR/run" "$DIR/log"
 
 FSID="$(cat /proc/sys/kernel/random/uuid)"
+# msgr v1 only: a v2 address on a non-default port refuses `auth none` clients.
+MON_ADDR="[v1:127.0.0.1:$MON_PORT]"
 cat >"$CEPH_CONF" <<CONF
 [global]
 fsid = $FSID
-mon host = 127.0.0.1:6789
+mon host = $MON_ADDR
 mon initial members = a
 auth cluster required = none
 auth service required = none
@@ -94,15 +98,15 @@ pid file = $DIR/radosgw.pid
 log file = $DIR/log/radosgw.log
 CONF
 
-monmaptool --create --fsid "$FSID" --add a 127.0.0.1:6789 "$DIR/monmap" >/dev/null
+monmaptool --create --fsid "$FSID" --addv a "$MON_ADDR" "$DIR/monmap" >/dev/null
 ceph-mon --mkfs -i a --monmap "$DIR/monmap" >/dev/null 2>&1
 ceph-mon -i a 2>>"$DIR/log/daemons.err"
-for _ in $(seq 1 50); do ceph -s >/dev/null 2>&1 && break; sleep 0.2; done
+for _ in $(seq 1 50); do ceph --connect-timeout 3 -s >/dev/null 2>&1 && break; sleep 0.2; done
 
-OSD_ID="$(ceph osd create)"
+OSD_ID="$(ceph --connect-timeout 10 osd create)"
 ceph-osd -i "$OSD_ID" --mkfs >/dev/null 2>&1
 ceph-osd -i "$OSD_ID" 2>>"$DIR/log/daemons.err"
-ceph osd crush add "osd.$OSD_ID" 1.0 root=default host=localhost >/dev/null 2>&1
+ceph --connect-timeout 10 osd crush add "osd.$OSD_ID" 1.0 root=default host=localhost >/dev/null 2>&1
 mkdir -p "$DIR/rgw"
 radosgw -n client.rgw.a 2>>"$DIR/log/daemons.err"
 
