@@ -118,6 +118,10 @@ Task<Result<std::unique_ptr<fs::File>>> AzureFileSystem::OpenForWrite(
                                         ": cannot append to a page blob");
     }
     setup.put.content_type = existing->content_type;
+    setup.put.content_encoding = existing->content_encoding;
+    setup.put.content_language = existing->content_language;
+    setup.put.content_disposition = existing->content_disposition;
+    setup.put.cache_control = existing->cache_control;
     setup.put.metadata = existing->metadata;
     if (setup.put.if_match.empty()) setup.put.if_match = existing->etag;
     setup.existing = std::move(existing);
@@ -221,6 +225,14 @@ Task<Status> AzureFileSystem::RemoveDir(std::string path, bool recursive) {
 }
 
 Task<Status> AzureFileSystem::Copy(std::string from, std::string to) {
+  Result<std::string> etag = co_await CopyFrom(from, to);
+  co_return etag.status();
+}
+
+// Copies `from` to `to` under x-ms-source-if-match of the source's current
+// etag; returns that etag.
+Task<Result<std::string>> AzureFileSystem::CopyFrom(std::string from,
+                                                    std::string to) {
   BlobPath src = SplitPath(from);
   BlobPath dst = SplitPath(to);
   if (src.blob.empty() || dst.blob.empty()) {
@@ -230,15 +242,30 @@ Task<Status> AzureFileSystem::Copy(std::string from, std::string to) {
   Result<BlobProperties> props =
       co_await client_->GetProperties(src.container, src.blob);
   if (!props.ok()) co_return props.status().WithContext("copy " + from);
-  Result<PutResult> r =
-      co_await client_->Copy(src.container, src.blob, dst.container, dst.blob);
+  CopyOptions copy;
+  copy.source_if_match = props->etag;
+  Result<PutResult> r = co_await client_->Copy(src.container, src.blob,
+                                               dst.container, dst.blob, copy);
   if (!r.ok()) co_return r.status().WithContext("copy " + from + " to " + to);
-  co_return Status::OK();
+  co_return props->etag;
 }
 
+// Copy + delete, both pinned to the source etag: a concurrent overwrite of
+// the source makes the rename fail instead of being deleted unseen.
 Task<Status> AzureFileSystem::Rename(std::string from, std::string to) {
-  STRATA_CO_RETURN_IF_ERROR(co_await Copy(from, to));
-  co_return co_await Remove(from);
+  STRATA_CO_ASSIGN_OR_RETURN(std::string etag, co_await CopyFrom(from, to));
+  BlobPath src = SplitPath(from);
+  DeleteOptions del;
+  del.if_match = etag;
+  Status st = co_await client_->Delete(src.container, src.blob, del);
+  if (st.ok() || IsNotFound(st)) co_return Status::OK();
+  if (st.code() == StatusCode::kFailedPrecondition) {
+    co_return FailedPreconditionError(
+        "rename " + from + " to " + to + ": " + from +
+        " changed during the rename; it was kept and " + to +
+        " holds its earlier content (" + std::string(st.message()) + ")");
+  }
+  co_return st.WithContext("rename " + from + " to " + to);
 }
 
 Task<Status> AzureFileSystem::SyncDir(std::string) { co_return Status::OK(); }

@@ -25,6 +25,11 @@ struct BlobPath {
 };
 BlobPath SplitPath(std::string_view path);
 
+// kDataLoss when the server listed a `name` outside the requested `prefix`
+// (`what` names the listed path).
+Status CheckListed(std::string_view name, std::string_view prefix,
+                   std::string_view what);
+
 // kFailedPrecondition naming `path` (used on closed files).
 Status ClosedError(std::string_view op, std::string_view path);
 
@@ -55,6 +60,7 @@ class AzureFileSystem final : public fs::FileSystem {
  private:
   Task<Result<std::unique_ptr<fs::File>>> OpenForWrite(std::string path,
                                                        fs::OpenOptions options);
+  Task<Result<std::string>> CopyFrom(std::string from, std::string to);
   Task<Status> CreateDirChecks(std::string path, bool recursive);
   Task<Status> DeleteAll(std::string container, std::vector<std::string> blobs);
   Task<Status> ListForRemove(std::string path, bool recursive,

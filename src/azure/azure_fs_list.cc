@@ -42,6 +42,15 @@ fs::FileInfo Entry(const std::string& dir, std::string rel,
 
 }  // namespace
 
+Status CheckListed(std::string_view name, std::string_view prefix,
+                   std::string_view what) {
+  if (name.starts_with(prefix)) return Status::OK();
+  return DataLossError("list " + std::string(what) +
+                       ": malformed listing from the server: name '" +
+                       std::string(name) + "' is outside prefix '" +
+                       std::string(prefix) + "'");
+}
+
 Task<Result<bool>> AzureFileSystem::DirExists(std::string container,
                                               std::string blob) {
   ListOptions probe;
@@ -87,11 +96,14 @@ Task<Result<std::vector<fs::FileInfo>>> AzureFileSystem::ListAll(
     Result<ListResult> page = co_await client_->List(w.container, lo);
     if (!page.ok()) co_return page.status().WithContext("list " + path);
     for (const BlobProperties& b : page->blobs) {
-      if (b.name.size() <= dir_prefix.size()) continue;  // the dir's marker
+      STRATA_CO_RETURN_IF_ERROR(CheckListed(b.name, lo.prefix, path));
+      if (b.name.size() == dir_prefix.size()) continue;  // the dir's marker
       seen = true;
       out.push_back(Entry(path, b.name.substr(dir_prefix.size()), &b));
     }
     for (const std::string& p : page->prefixes) {
+      STRATA_CO_RETURN_IF_ERROR(CheckListed(p, lo.prefix, path));
+      if (p.size() == dir_prefix.size()) continue;
       seen = true;
       out.push_back(Entry(path, p.substr(dir_prefix.size()), nullptr));
     }
@@ -144,7 +156,10 @@ Task<Status> AzureFileSystem::ListForRemove(std::string path, bool recursive,
   do {
     Result<ListResult> page = co_await client_->List(w.container, lo);
     if (!page.ok()) co_return page.status().WithContext("rmdir " + path);
-    for (BlobProperties& b : page->blobs) blobs->push_back(std::move(b.name));
+    for (BlobProperties& b : page->blobs) {
+      STRATA_CO_RETURN_IF_ERROR(CheckListed(b.name, lo.prefix, path));
+      blobs->push_back(std::move(b.name));
+    }
     lo.marker = page->next_marker;
   } while (!lo.marker.empty());
   if (blobs->empty() && !w.blob.empty()) {

@@ -1,5 +1,6 @@
 // AzureFileSystem write files: blocks staged concurrently and committed at
-// Close; append blobs appended in place.
+// Close; append blobs buffered and appended at Close (or when the buffer
+// reaches append_buffer_limit). The first failure poisons the file.
 #include <algorithm>
 #include <cstring>
 #include <random>
@@ -72,6 +73,7 @@ class WriteFile final : public fs::File {
   Task<Status> Write(fs::ConstBytes src,
                      const fs::IoOptions& options) override {
     if (closed_) co_return ClosedError("Write", setup_.path);
+    if (!failed_.ok()) co_return failed_;
     if (options.stop.stop_requested()) {
       co_return CancelledError("Write " + setup_.path + ": cancelled");
     }
@@ -102,13 +104,22 @@ class WriteFile final : public fs::File {
   Task<Status> Close() override {
     if (closed_) co_return Status::OK();
     closed_ = true;
-    Status st = failed_;
-    if (st.ok()) st = co_await Commit();
-    co_return st;
+    if (!failed_.ok()) co_return failed_;
+    co_return co_await Commit();
   }
+  // Staged blocks are never committed (the service drops them) and buffered
+  // append bytes are discarded; bytes already appended to an append blob
+  // (past append_buffer_limit) cannot be withdrawn.
   Task<Status> Abort() override {
-    closed_ =
-        true;  // staged blocks are never committed: the service drops them
+    closed_ = true;
+    current_.clear();
+    pending_.clear();
+    if (append_started_) {
+      co_return FailedPreconditionError(
+          "abort " + setup_.path + ": " + std::to_string(appended_) +
+          " or more bytes were already appended to the append blob (the "
+          "write exceeded append_buffer_limit) and cannot be withdrawn");
+    }
     co_return Status::OK();
   }
 
@@ -124,6 +135,47 @@ class WriteFile final : public fs::File {
 
   Task<Status> Append(fs::ConstBytes src) {
     written_ += src.size();
+    Status st;
+    if (IsAppendBlob()) {
+      st = co_await BufferAppend(src);
+    } else {
+      st = co_await StageBlocks(src);
+    }
+    if (!st.ok()) failed_ = st;
+    co_return st;
+  }
+
+  // Append blobs: new bytes wait in current_ until Close, unless they reach
+  // the buffer limit.
+  Task<Status> BufferAppend(fs::ConstBytes src) {
+    size_t limit = std::max<size_t>(fs_->options().append_buffer_limit, 1);
+    while (!src.empty()) {
+      size_t n = std::min(src.size(), limit - current_.size());
+      current_.insert(current_.end(), src.begin(), src.begin() + n);
+      src = src.subspan(n);
+      if (current_.size() == limit) {
+        STRATA_CO_RETURN_IF_ERROR(co_await AppendBuffered());
+      }
+    }
+    co_return Status::OK();
+  }
+
+  // Appends current_ at the position this writer expects (checked by the
+  // service), so a concurrent writer fails the append instead of
+  // interleaving.
+  Task<Status> AppendBuffered() {
+    if (current_.empty()) co_return Status::OK();
+    append_started_ = true;
+    uint64_t pos = base_size_ + appended_;
+    Result<PutResult> r = co_await fs_->client().AppendBlock(
+        where_.container, where_.blob, current_, pos);
+    if (!r.ok()) co_return r.status().WithContext("append " + setup_.path);
+    appended_ += current_.size();
+    current_.clear();
+    co_return Status::OK();
+  }
+
+  Task<Status> StageBlocks(fs::ConstBytes src) {
     size_t block = fs_->options().block_size;
     while (!src.empty()) {
       size_t n = std::min(src.size(), block - current_.size());
@@ -133,31 +185,17 @@ class WriteFile final : public fs::File {
         pending_.push_back(std::move(current_));
         current_ = Block();
         if (pending_.size() >= fs_->options().upload_concurrency) {
-          Status st = co_await Flush();
-          if (!st.ok()) {
-            failed_ = st;
-            co_return st;
-          }
+          STRATA_CO_RETURN_IF_ERROR(co_await Flush());
         }
       }
     }
     co_return Status::OK();
   }
 
-  // Stages (or, on an append blob, appends) every pending block.
+  // Stages every pending block.
   Task<Status> Flush() {
     std::vector<Block> blocks = std::move(pending_);
     pending_.clear();
-    if (IsAppendBlob()) {
-      for (const Block& b : blocks) {
-        uint64_t pos = base_size_ + appended_;
-        STRATA_CO_RETURN_IF_ERROR((co_await fs_->client().AppendBlock(
-                                       where_.container, where_.blob, b, pos))
-                                      .status());
-        appended_ += b.size();
-      }
-      co_return Status::OK();
-    }
     std::vector<Task<Status>> tasks;
     for (const Block& b : blocks) {
       BlockRef ref;
@@ -175,6 +213,7 @@ class WriteFile final : public fs::File {
 
   Task<Status> Commit() {
     if (setup_.existing && written_ == 0) co_return Status::OK();
+    if (IsAppendBlob()) co_return co_await AppendBuffered();
     bool single = refs_.empty() && pending_.empty() && !IsAppendBlob() &&
                   !setup_.existing;
     if (single) {
@@ -185,7 +224,6 @@ class WriteFile final : public fs::File {
     if (!current_.empty()) pending_.push_back(std::move(current_));
     current_ = Block();
     STRATA_CO_RETURN_IF_ERROR(co_await Flush());
-    if (IsAppendBlob()) co_return Status::OK();
     Result<PutResult> r = co_await fs_->client().PutBlockList(
         where_.container, where_.blob, refs_, setup_.put);
     co_return Conditional(r.status());
@@ -213,7 +251,8 @@ class WriteFile final : public fs::File {
   uint64_t appended_ = 0;
   uint32_t next_index_ = 0;
   bool closed_ = false;
-  Status failed_;
+  bool append_started_ = false;  // bytes may already be in the append blob
+  Status failed_;  // the first failure; every later Write/Close returns it
   Block current_;
   std::vector<Block> pending_;
   std::vector<BlockRef> refs_;

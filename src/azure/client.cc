@@ -53,6 +53,26 @@ Status ResponseError(const http::Response& r, const Call& call,
 
 }  // namespace
 
+std::string EtagOf(const http::Response& r) {
+  auto v = r.header("etag");
+  std::string e = v ? std::string(*v) : std::string();
+  if (e.size() >= 2 && e.front() == '"' && e.back() == '"') {
+    e = e.substr(1, e.size() - 2);
+  }
+  return e;
+}
+
+std::string NewWriteId() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int word = 0; word < 2; ++word) {
+    uint64_t v = rng();
+    for (int i = 0; i < 16; ++i, v >>= 4) out.push_back(kHex[v & 0xf]);
+  }
+  return out;
+}
+
 std::string AzUri(std::string_view container, std::string_view blob) {
   std::string out = "az://";
   out += container;
@@ -130,10 +150,12 @@ Task<Result<http::Response>> ClientImpl::Execute(Call call) {
     Status st;
     if (!resp.ok()) {
       st = resp.status().WithContext(what);
+      if (call.uncertain) *call.uncertain = true;
     } else if (resp->ok()) {
       co_return resp;
     } else {
       st = ResponseError(*resp, call, what);
+      if (call.uncertain && resp->status >= 500) *call.uncertain = true;
     }
     bool last = attempt + 1 >= retry.max_attempts;
     std::chrono::milliseconds pause = Backoff(retry, attempt);
@@ -167,6 +189,14 @@ BlobProperties PropertiesFromHeaders(const http::Headers& headers,
       }
     } else if (key == "content-type") {
       p.content_type = value;
+    } else if (key == "content-encoding") {
+      p.content_encoding = value;
+    } else if (key == "content-language") {
+      p.content_language = value;
+    } else if (key == "content-disposition") {
+      p.content_disposition = value;
+    } else if (key == "cache-control") {
+      p.cache_control = value;
     } else if (key == "last-modified") {
       if (auto t = wire::ParseHttpDate(value)) p.last_modified = *t;
     } else if (key == "x-ms-blob-type") {
@@ -179,10 +209,18 @@ BlobProperties PropertiesFromHeaders(const http::Headers& headers,
 }
 
 void AddPutHeaders(const PutOptions& options, http::Headers& headers) {
-  if (!options.content_type.empty()) {
-    headers.emplace_back("x-ms-blob-content-type", options.content_type);
+  const std::pair<const char*, const std::string*> content[] = {
+      {"x-ms-blob-content-type", &options.content_type},
+      {"x-ms-blob-content-encoding", &options.content_encoding},
+      {"x-ms-blob-content-language", &options.content_language},
+      {"x-ms-blob-content-disposition", &options.content_disposition},
+      {"x-ms-blob-cache-control", &options.cache_control},
+  };
+  for (const auto& [name, value] : content) {
+    if (!value->empty()) headers.emplace_back(name, *value);
   }
   for (const auto& [name, value] : options.metadata) {
+    if (name == Client::kWriteIdMetadata) continue;
     headers.emplace_back("x-ms-meta-" + name, value);
   }
   if (!options.if_none_match.empty()) {

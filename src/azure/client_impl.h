@@ -30,6 +30,9 @@ struct Call {
   std::span<const std::byte> body;
   std::optional<std::span<std::byte>> response_into;
   std::stop_token stop;
+  // Set by Execute when an attempt's outcome was unknown (a transport error
+  // or a 5xx answer): the request may have taken effect.
+  bool* uncertain = nullptr;
 };
 
 class ClientImpl final : public Client {
@@ -47,10 +50,11 @@ class ClientImpl final : public Client {
   Task<Result<PutResult>> Put(std::string container, std::string blob,
                               std::span<const std::byte> body,
                               PutOptions options) override;
-  Task<Status> Delete(std::string container, std::string blob) override;
+  Task<Status> Delete(std::string container, std::string blob,
+                      DeleteOptions options) override;
   Task<Result<PutResult>> Copy(std::string src_container, std::string src_blob,
-                               std::string dst_container,
-                               std::string dst_blob) override;
+                               std::string dst_container, std::string dst_blob,
+                               CopyOptions options) override;
   Task<Result<ListResult>> List(std::string container,
                                 ListOptions options) override;
   Task<Status> PutBlock(std::string container, std::string blob,
@@ -76,6 +80,13 @@ class ClientImpl final : public Client {
  private:
   Result<http::Request> Build(const Call& call) const;
   std::string Describe(const Call& call) const;  // "PUT az://c/b"
+  // Sends a conditional commit `call` tagged with a fresh write id; a 409/412
+  // after an unknown outcome is resolved by reading the blob's properties.
+  Task<Result<PutResult>> CommitOnce(Call call, PutOptions options);
+  // One Append Block at `position`, resolved the same way by the blob size.
+  Task<Result<PutResult>> AppendOnce(std::string container, std::string blob,
+                                     std::span<const std::byte> body,
+                                     uint64_t position);
   Task<Result<PutResult>> CopyWait(std::string dst_container,
                                    std::string dst_blob, std::string status);
 
@@ -86,9 +97,14 @@ class ClientImpl final : public Client {
 // Properties from Get/Head response headers.
 BlobProperties PropertiesFromHeaders(const http::Headers& headers,
                                      std::string name);
-// Adds content type, x-ms-meta-* and conditions from `options`.
+// Adds content headers, x-ms-meta-* and conditions from `options`
+// (metadata under Client::kWriteIdMetadata is left out).
 void AddPutHeaders(const PutOptions& options, http::Headers& headers);
 // "az://container/blob".
+// The etag header without quotes.
+std::string EtagOf(const http::Response& r);
+// A random 128-bit id, 32 hex digits.
+std::string NewWriteId();
 std::string AzUri(std::string_view container, std::string_view blob);
 
 }  // namespace strata::azure

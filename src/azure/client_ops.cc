@@ -31,15 +31,6 @@ std::string RangeHeader(const GetOptions& o) {
   return v;
 }
 
-std::string EtagOf(const http::Response& r) {
-  auto v = r.header("etag");
-  std::string e = v ? std::string(*v) : std::string();
-  if (e.size() >= 2 && e.front() == '"' && e.back() == '"') {
-    e = e.substr(1, e.size() - 2);
-  }
-  return e;
-}
-
 }  // namespace
 
 Task<Status> ClientImpl::CreateContainer(std::string container) {
@@ -120,20 +111,19 @@ Task<Result<PutResult>> ClientImpl::Put(std::string container, std::string blob,
   call.container = std::move(container);
   call.blob = std::move(blob);
   call.headers.emplace_back("x-ms-blob-type", "BlockBlob");
-  AddPutHeaders(options, call.headers);
   call.body = body;
-  STRATA_CO_ASSIGN_OR_RETURN(http::Response r,
-                             co_await Execute(std::move(call)));
-  PutResult out;
-  out.etag = EtagOf(r);
-  co_return out;
+  co_return co_await CommitOnce(std::move(call), std::move(options));
 }
 
-Task<Status> ClientImpl::Delete(std::string container, std::string blob) {
+Task<Status> ClientImpl::Delete(std::string container, std::string blob,
+                                DeleteOptions options) {
   Call call;
   call.method = "DELETE";
   call.container = std::move(container);
   call.blob = std::move(blob);
+  if (!options.if_match.empty()) {
+    call.headers.emplace_back("If-Match", "\"" + options.if_match + "\"");
+  }
   Result<http::Response> r = co_await Execute(std::move(call));
   co_return r.status();
 }
@@ -163,7 +153,8 @@ Task<Result<ListResult>> ClientImpl::List(std::string container,
 Task<Result<PutResult>> ClientImpl::Copy(std::string src_container,
                                          std::string src_blob,
                                          std::string dst_container,
-                                         std::string dst_blob) {
+                                         std::string dst_blob,
+                                         CopyOptions options) {
   Call call;
   call.method = "PUT";
   call.container = dst_container;
@@ -171,6 +162,10 @@ Task<Result<PutResult>> ClientImpl::Copy(std::string src_container,
   std::string source = BlobUrl(src_container, src_blob);
   if (config_.key.empty()) source = AppendSas(source, config_.sas_token);
   call.headers.emplace_back("x-ms-copy-source", std::move(source));
+  if (!options.source_if_match.empty()) {
+    call.headers.emplace_back("x-ms-source-if-match",
+                              "\"" + options.source_if_match + "\"");
+  }
   STRATA_CO_ASSIGN_OR_RETURN(http::Response r,
                              co_await Execute(std::move(call)));
   auto status = r.header("x-ms-copy-status");

@@ -221,5 +221,110 @@ TEST_F(AzureClientTest, ListParsesAndPassesMarker) {
             "delimiter=%2F&marker=m1&maxresults=2");
 }
 
+// A conditional Put whose response is lost (500 after the write happened) is
+// retried, gets 409, and is resolved by the write id in the properties.
+TEST_F(AzureClientTest, LostConditionalPutResolvedByWriteId) {
+  std::mutex mu;
+  std::string stored_id;
+  int puts = 0, heads = 0;
+  Start([&](const TestRequest& req) {
+    std::lock_guard lock(mu);
+    if (req.method == "HEAD") {
+      ++heads;
+      TestResponse r;
+      r.headers = {{"ETag", "\"0x9\""},
+                   {"x-ms-meta-strata_write_id", stored_id}};
+      return r;
+    }
+    if (puts++ == 0) {
+      auto id = http::FindHeader(req.headers, "x-ms-meta-strata_write_id");
+      stored_id = id ? std::string(*id) : "";
+      return Error(500, "InternalError");  // committed, answer lost
+    }
+    return Error(409, "BlobAlreadyExists");
+  });
+  PutOptions po;
+  po.if_none_match = "*";
+  po.metadata["strata_write_id"] = "forged";  // reserved: replaced
+  auto r = rt_->BlockOn(client_->Put("c", "b", {}, po));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->etag, "0x9");
+  EXPECT_EQ(stored_id.size(), 32u);
+  EXPECT_NE(stored_id, "forged");
+  EXPECT_EQ(puts, 2);
+  EXPECT_EQ(heads, 1);
+}
+
+TEST_F(AzureClientTest, ConditionalPutLostToAnotherWriterStaysAnError) {
+  std::mutex mu;
+  int puts = 0, heads = 0;
+  Start([&](const TestRequest& req) {
+    std::lock_guard lock(mu);
+    if (req.method == "HEAD") {
+      ++heads;
+      TestResponse r;
+      r.headers = {{"ETag", "\"0x9\""},
+                   {"x-ms-meta-strata_write_id", "someone-else"}};
+      return r;
+    }
+    if (puts++ == 0) return Error(503, "ServerBusy");
+    return Error(412, "ConditionNotMet");
+  });
+  PutOptions po;
+  po.if_match = "0x1";
+  std::vector<BlockRef> blocks(1);
+  blocks[0].id = BlockId(1, 0);
+  auto r = rt_->BlockOn(client_->PutBlockList("c", "b", blocks, po));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(heads, 1);
+}
+
+TEST_F(AzureClientTest, ConditionFailureWithoutUncertaintyIsNotResolved) {
+  std::atomic<int> heads{0};
+  Start([&](const TestRequest& req) {
+    if (req.method == "HEAD") ++heads;
+    return Error(409, "BlobAlreadyExists");
+  });
+  PutOptions po;
+  po.if_none_match = "*";
+  auto r = rt_->BlockOn(client_->Put("c", "b", {}, po));
+  EXPECT_EQ(r.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(heads.load(), 0);
+}
+
+// An Append Block that landed but whose answer was lost is retried with the
+// same position, fails AppendPositionConditionNotMet, and is resolved by the
+// blob size: success, and the block is not appended twice.
+TEST_F(AzureClientTest, LostAppendBlockResolvedBySize) {
+  std::mutex mu;
+  std::vector<std::string> positions;
+  uint64_t size = 10;
+  Start([&](const TestRequest& req) {
+    std::lock_guard lock(mu);
+    TestResponse r;
+    if (req.method == "HEAD") {
+      r.headers = {{"ETag", "\"0x3\""},
+                   {"x-ms-blob-type", "AppendBlob"},
+                   {"Content-Length", std::to_string(size)}};
+      return r;
+    }
+    auto pos = http::FindHeader(req.headers, "x-ms-blob-condition-appendpos");
+    positions.push_back(pos ? std::string(*pos) : "");
+    if (positions.size() == 1) {
+      size += req.body.size();
+      return Error(500, "InternalError");
+    }
+    return Error(412, "AppendPositionConditionNotMet");
+  });
+  std::string data = "hello";
+  // No position given: the client reads the size (10) first.
+  auto r = rt_->BlockOn(
+      client_->AppendBlock("c", "log", std::as_bytes(std::span<char>(data))));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(positions, (std::vector<std::string>{"10", "10"}));
+  EXPECT_EQ(size, 15u);
+}
+
 }  // namespace
 }  // namespace strata::azure

@@ -30,10 +30,15 @@ void FinishFetch(Transfer& t, const Result<size_t>& r, std::string& chunk) {
   t.Notify();
 }
 
+// Holds a reference to the transfer; re-checks the source under the lock
+// first (a destroyed ResponseBody clears it).
 Task<void> FetchChunk(std::shared_ptr<Transfer> t) {
   std::string chunk(kUploadChunk, '\0');
   MutableBytes dst(reinterpret_cast<std::byte*>(chunk.data()), chunk.size());
-  Result<size_t> r = co_await t->source->Read(dst);
+  BodySource* source = nullptr;
+  t->driver->WithLock([&] { source = t->source; });
+  Result<size_t> r = CancelledError("request body source detached");
+  if (source != nullptr) r = co_await source->Read(dst);
   t->driver->WithLock([&] { FinishFetch(*t, r, chunk); });
 }
 
@@ -63,6 +68,7 @@ size_t ReadSource(Transfer* t, char* buf, size_t cap) {
     size_t n = std::min(cap, t->up_buf.size() - t->up_pos);
     std::memcpy(buf, t->up_buf.data() + t->up_pos, n);
     t->up_pos += n;
+    t->up_given += n;
     if (t->up_pos == t->up_buf.size() && !t->up_eof && !t->fetching) {
       StartFetch(t);  // read ahead while curl sends this chunk
     }
@@ -99,6 +105,7 @@ int OnSeekBody(void* userp, curl_off_t offset, int origin) {
   t->up_buf.clear();
   t->up_pos = 0;
   t->up_eof = false;
+  t->up_given = 0;
   return CURL_SEEKFUNC_OK;
 }
 

@@ -23,11 +23,22 @@ using internal::Transfer;
 using Predicate = bool (*)(const Transfer&);
 
 bool IsDone(const Transfer& t) { return t.done || t.cancelled; }
-bool HeadersOrDone(const Transfer& t) { return t.headers_done || IsDone(t); }
 bool DataOrDone(const Transfer& t) {
   return t.stream_pos < t.body_buf.size() || IsDone(t);
 }
 bool NotFetching(const Transfer& t) { return !t.fetching; }
+// The request body source is no longer read (nor will be): pulled to its
+// end, failed, or there is none.
+bool UploadIdle(const Transfer& t) {
+  if (t.source == nullptr) return true;
+  if (t.fetching) return false;
+  return t.up_eof || !t.up_error.ok() ||
+         (t.up_size && t.up_given >= *t.up_size);
+}
+// Open(): headers in and the BodySource released, or the transfer over.
+bool OpenReady(const Transfer& t) {
+  return (t.headers_done && UploadIdle(t)) || IsDone(t);
+}
 
 // Suspends the calling coroutine until `pred` holds (checked under the
 // driver's lock); Transfer::Notify() resumes it to re-check.
@@ -94,7 +105,7 @@ Task<void> Settle(Transfer* t) {
 Status Start(Transfer* t) {
   Status s;
   t->driver->WithLock([&] {
-    s = t->driver->Add(t->easy);
+    s = t->driver->Add(t->easy, &t->waiter);
     t->in_multi = s.ok();
   });
   return s.ok() ? s : s.WithContext(t->Context());
@@ -111,7 +122,10 @@ class ResponseBodyImpl final : public ResponseBody {
   }
   ~ResponseBodyImpl() override {
     Transfer* t = t_.get();
-    t->driver->WithLock([t] { Detach(*t); });
+    t->driver->WithLock([t] {
+      Detach(*t);
+      t->source = nullptr;  // a pending fetch must not start a Read
+    });
   }
 
   Task<Result<size_t>> Read(MutableBytes dst) override;
@@ -213,7 +227,9 @@ Task<Result<std::unique_ptr<ResponseBody>>> CurlClient::Open(Request request) {
   {
     std::stop_callback<CancelTransfer> on_stop(request.stop,
                                                CancelTransfer{t.get()});
-    co_await Await(t.get(), &HeadersOrDone);
+    // With a body_source, also wait until it is no longer read, so the
+    // caller may free it as soon as Open() returns.
+    co_await Await(t.get(), &OpenReady);
   }
   Status early;
   t->driver->WithLock([&] {

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <string>
@@ -44,14 +45,18 @@ Task<void> WatchLoop(std::shared_ptr<MultiDriver> driver, curl_socket_t fd,
 
 Task<void> WatchSocket(std::shared_ptr<MultiDriver> driver, curl_socket_t fd,
                        bool write, std::stop_token stop) {
-  co_await WatchLoop(driver, fd, write, std::move(stop));
-  driver->WatcherExited(fd);
+  co_await WatchLoop(driver, fd, write, stop);
+  driver->WatcherExited(fd, write, stop);
 }
 
 Task<void> RunTimer(std::shared_ptr<MultiDriver> driver, uint64_t gen,
                     std::chrono::milliseconds delay, std::stop_token stop) {
   Status s = co_await runtime::SleepFor(delay, stop);
-  if (!s.ok() || stop.stop_requested()) co_return;
+  if (stop.stop_requested()) co_return;
+  if (!s.ok()) {
+    driver->TimerLost(gen);  // the runtime stops
+    co_return;
+  }
   driver->Drive(CURL_SOCKET_TIMEOUT, 0, gen);
 }
 
@@ -111,6 +116,9 @@ void MultiDriver::Shutdown() {
     if (w.out) w.out->request_stop();
   }
   watches_.clear();
+  handles_.clear();
+  lost_ = false;
+  timer_lost_ = false;
   if (timer_stop_) timer_stop_->request_stop();
   timer_stop_.reset();
   if (multi_ != nullptr) curl_multi_cleanup(multi_);
@@ -121,7 +129,7 @@ void MultiDriver::QueueWake(Waiter w) {
   if (w) wakes_.push_back(w);
 }
 
-Status MultiDriver::Add(CURL* easy) {
+Status MultiDriver::Add(CURL* easy, Waiter* waiter) {
   if (closed_ || multi_ == nullptr) {
     return FailedPreconditionError("http client is shut down");
   }
@@ -130,10 +138,12 @@ Status MultiDriver::Add(CURL* easy) {
     return InternalError(std::string("curl_multi_add_handle: ") +
                          curl_multi_strerror(rc));
   }
+  handles_[easy] = waiter;
   return Status::OK();
 }
 
 void MultiDriver::Remove(CURL* easy) {
+  handles_.erase(easy);
   if (multi_ != nullptr) curl_multi_remove_handle(multi_, easy);
 }
 
@@ -154,7 +164,7 @@ void MultiDriver::ReadInfo() {
     if (msg->msg != CURLMSG_DONE) continue;
     CURL* easy = msg->easy_handle;
     CURLcode result = msg->data.result;
-    curl_multi_remove_handle(multi_, easy);
+    Remove(easy);
     on_done_(easy, result);
   }
 }
@@ -178,29 +188,71 @@ void MultiDriver::UpdateWatch(curl_socket_t fd, int what) {
   const bool want_in = what == CURL_POLL_IN || what == CURL_POLL_INOUT;
   const bool want_out = what == CURL_POLL_OUT || what == CURL_POLL_INOUT;
   if (want_in && !w.in) {
-    w.in.emplace();
-    StartWatcher(fd, false, &*w.in);
-  } else if (!want_in && w.in) {
-    w.in->request_stop();
+    StartWatcher(fd, w, false);
+  } else if (!want_in) {
+    if (w.in) w.in->request_stop();
     w.in.reset();
+    w.in_lost = false;
   }
   if (want_out && !w.out) {
-    w.out.emplace();
-    StartWatcher(fd, true, &*w.out);
-  } else if (!want_out && w.out) {
-    w.out->request_stop();
+    StartWatcher(fd, w, true);
+  } else if (!want_out) {
+    if (w.out) w.out->request_stop();
     w.out.reset();
+    w.out_lost = false;
   }
 }
 
-void MultiDriver::StartWatcher(curl_socket_t fd, bool write,
-                               std::stop_source* slot) {
+void MultiDriver::StartWatcher(curl_socket_t fd, Watch& w, bool write) {
+  std::optional<std::stop_source>& slot = write ? w.out : w.in;
+  bool& lost = write ? w.out_lost : w.in_lost;
   runtime::Runtime* rt = runtime::Runtime::Current();
-  if (rt == nullptr) return;  // only during shutdown from a plain thread
+  if (rt == nullptr) {  // curl driven from a plain thread
+    lost = true;
+    MarkLost();
+    return;
+  }
+  lost = false;
+  slot.emplace();
   ++live_watchers_[fd];
   auto handle =
       rt->Spawn(WatchSocket(shared_from_this(), fd, write, slot->get_token()));
   (void)handle;  // detached
+}
+
+void MultiDriver::MarkLost() {
+  lost_ = true;
+  runtime::Runtime* self = runtime::Runtime::Current();
+  for (auto& [easy, w] : handles_) {
+    // Waiters on this (stopping) runtime or on no runtime cannot re-arm.
+    if (w == nullptr || !*w || w->runtime == nullptr || w->runtime == self) {
+      continue;
+    }
+    QueueWake(*w);
+    *w = Waiter();
+  }
+}
+
+void MultiDriver::Rearm() {
+  if (closed_ || runtime::Runtime::Current() == nullptr) return;
+  lost_ = false;
+  for (auto& [fd, w] : watches_) {
+    if (w.in_lost && !w.in) StartWatcher(fd, w, false);
+    if (w.out_lost && !w.out) StartWatcher(fd, w, true);
+  }
+  if (timer_lost_) {
+    auto left = timer_deadline_ - std::chrono::steady_clock::now();
+    auto ms = std::chrono::ceil<std::chrono::milliseconds>(left);
+    SpawnTimer(runtime::Runtime::Current(),
+               std::max(ms, std::chrono::milliseconds(0)));
+  }
+}
+
+void MultiDriver::ResumeQueued(std::unique_lock<std::mutex>& lock) {
+  std::vector<Waiter> wakes;
+  wakes.swap(wakes_);
+  lock.unlock();
+  for (const Waiter& w : wakes) Resume(w);
 }
 
 int MultiDriver::OnCloseSocket(void* userp, curl_socket_t fd) {
@@ -212,12 +264,35 @@ int MultiDriver::OnCloseSocket(void* userp, curl_socket_t fd) {
   return ::close(fd);
 }
 
-void MultiDriver::WatcherExited(curl_socket_t fd) {
-  std::lock_guard lock(mu_);
+void MultiDriver::WatcherExited(curl_socket_t fd, bool write,
+                                std::stop_token stop) {
+  std::unique_lock lock(mu_);
+  if (!stop.stop_requested() && !closed_) {
+    auto w = watches_.find(fd);
+    std::optional<std::stop_source>* slot = nullptr;
+    if (w != watches_.end()) slot = write ? &w->second.out : &w->second.in;
+    if (slot != nullptr && *slot && (*slot)->get_token() == stop) {
+      slot->reset();  // our runtime stops: someone else must watch
+      (write ? w->second.out_lost : w->second.in_lost) = true;
+      MarkLost();
+    }
+  }
   auto it = live_watchers_.find(fd);
-  if (it == live_watchers_.end() || --it->second > 0) return;
-  live_watchers_.erase(it);
-  if (close_pending_.erase(fd) > 0) ::close(fd);
+  if (it != live_watchers_.end() && --it->second == 0) {
+    live_watchers_.erase(it);
+    if (close_pending_.erase(fd) > 0) ::close(fd);
+  }
+  ResumeQueued(lock);
+}
+
+void MultiDriver::TimerLost(uint64_t gen) {
+  std::unique_lock lock(mu_);
+  if (!closed_ && gen == timer_gen_) {
+    timer_stop_.reset();
+    timer_lost_ = true;
+    MarkLost();
+  }
+  ResumeQueued(lock);
 }
 
 int MultiDriver::OnTimer(CURLM*, long timeout_ms, void* userp) {
@@ -226,19 +301,29 @@ int MultiDriver::OnTimer(CURLM*, long timeout_ms, void* userp) {
 }
 
 void MultiDriver::SetTimer(long timeout_ms) {
-  runtime::Runtime* rt = runtime::Runtime::Current();
-  if (rt == nullptr && timeout_ms >= 0 && !closed_) {
-    // Called off a runtime thread (a ResponseBody destroyed on a plain
-    // thread): keep the pending timer; when it fires curl re-arms.
-    return;
-  }
   if (timer_stop_) timer_stop_->request_stop();
   timer_stop_.reset();
   ++timer_gen_;
+  timer_lost_ = false;
   if (timeout_ms < 0 || closed_) return;
+  timer_deadline_ =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  runtime::Runtime* rt = runtime::Runtime::Current();
+  if (rt == nullptr) {
+    // Off a runtime thread (a ResponseBody destroyed on a plain thread may
+    // free a connection for a queued request): a runtime arms it.
+    timer_lost_ = true;
+    MarkLost();
+    return;
+  }
+  SpawnTimer(rt, std::chrono::milliseconds(timeout_ms));
+}
+
+void MultiDriver::SpawnTimer(runtime::Runtime* rt,
+                             std::chrono::milliseconds delay) {
+  timer_lost_ = false;
   timer_stop_.emplace();
-  auto handle = rt->Spawn(RunTimer(shared_from_this(), timer_gen_,
-                                   std::chrono::milliseconds(timeout_ms),
+  auto handle = rt->Spawn(RunTimer(shared_from_this(), timer_gen_, delay,
                                    timer_stop_->get_token()));
   (void)handle;  // detached
 }

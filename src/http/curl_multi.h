@@ -7,6 +7,14 @@
 // the runtime of the thread that is driving curl and hold a shared_ptr to
 // the driver, so they never touch a destroyed one.
 //
+// A helper can outlive its usefulness when the runtime it was spawned on
+// stops (its waits end with -ECANCELED) or when curl asks for one from a
+// plain thread (a ResponseBody destroyed off the runtime). Such a socket
+// direction or timer is marked lost, the waiters of the other runtimes'
+// transfers are woken, and the next WithLock() from a runtime thread
+// re-arms it there (watchers respawned, the timer from curl's last
+// deadline).
+//
 // Every curl call on the multi handle or its easy handles happens with
 // `mu()` held (curl callbacks therefore run with it held). Coroutines to be
 // resumed are queued with QueueWake() while locked and resumed via
@@ -18,6 +26,7 @@
 #include <curl/curl.h>
 
 #include <atomic>
+#include <chrono>
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
@@ -61,20 +70,24 @@ class MultiDriver : public std::enable_shared_from_this<MultiDriver> {
   // Lock held: resume `w` once the lock is released.
   void QueueWake(Waiter w);
 
-  // Runs fn() with the lock held, then resumes the queued waiters.
+  // Runs fn() with the lock held, re-arms lost watchers/timer when called
+  // on a runtime thread, then resumes the queued waiters.
   template <typename F>
   void WithLock(F&& fn) {
     std::vector<Waiter> wakes;
     {
       std::lock_guard lock(mu_);
       fn();
+      if (lost_) Rearm();
       wakes.swap(wakes_);
     }
     for (const Waiter& w : wakes) Resume(w);
   }
 
-  // Lock held: adds/removes an easy handle. Adding may fail.
-  Status Add(CURL* easy);
+  // Lock held: adds/removes an easy handle. Adding may fail. `waiter` is
+  // the transfer's waiter slot (woken when a helper is lost); it must stay
+  // valid until Remove() or the transfer completes.
+  Status Add(CURL* easy, Waiter* waiter);
   void Remove(CURL* easy);
 
   // Stops every watcher and the timer and cleans up the multi handle.
@@ -85,8 +98,12 @@ class MultiDriver : public std::enable_shared_from_this<MultiDriver> {
   // once no watcher coroutine still waits on it, so an fd number is never
   // reused while a stale readiness wait is being cancelled.
   static int OnCloseSocket(void* userp, curl_socket_t fd);
-  // A watcher coroutine for `fd` finished.
-  void WatcherExited(curl_socket_t fd);
+  // A watcher coroutine for `fd` finished; `stop` is its token (not
+  // stopped: it was lost, see above).
+  void WatcherExited(curl_socket_t fd, bool write, std::stop_token stop);
+  // The timer coroutine of generation `gen` ended without firing or being
+  // stopped (its runtime stops).
+  void TimerLost(uint64_t gen);
 
   // Runs curl_multi_socket_action (lock taken inside) and completes
   // finished transfers. `timer_gen` (timer only) skips stale timers.
@@ -97,6 +114,8 @@ class MultiDriver : public std::enable_shared_from_this<MultiDriver> {
   struct Watch {
     std::optional<std::stop_source> in;
     std::optional<std::stop_source> out;
+    bool in_lost = false;  // wanted, but no live watcher
+    bool out_lost = false;
   };
 
   MultiDriver() = default;
@@ -104,9 +123,17 @@ class MultiDriver : public std::enable_shared_from_this<MultiDriver> {
                       void* socketp);
   static int OnTimer(CURLM* multi, long timeout_ms, void* userp);
   void UpdateWatch(curl_socket_t fd, int what);
-  void StartWatcher(curl_socket_t fd, bool write, std::stop_source* slot);
+  void StartWatcher(curl_socket_t fd, Watch& w, bool write);
   void SetTimer(long timeout_ms);
+  void SpawnTimer(runtime::Runtime* rt, std::chrono::milliseconds delay);
   void ReadInfo();
+  // Lock held: marks that a helper is lost and wakes the waiters on other
+  // runtimes, so one of them re-arms it.
+  void MarkLost();
+  // Lock held: re-arms lost helpers on the calling runtime (if any).
+  void Rearm();
+  // Takes the queued wakes and resumes them (lock NOT held).
+  void ResumeQueued(std::unique_lock<std::mutex>& lock);
 
   std::mutex mu_;
   CURLM* multi_ = nullptr;
@@ -115,8 +142,12 @@ class MultiDriver : public std::enable_shared_from_this<MultiDriver> {
   std::unordered_map<curl_socket_t, Watch> watches_;
   std::unordered_map<curl_socket_t, int> live_watchers_;
   std::unordered_map<curl_socket_t, bool> close_pending_;
+  std::unordered_map<CURL*, Waiter*> handles_;
+  bool lost_ = false;  // some watcher or the timer needs re-arming
   uint64_t timer_gen_ = 0;
   std::optional<std::stop_source> timer_stop_;
+  bool timer_lost_ = false;
+  std::chrono::steady_clock::time_point timer_deadline_;
   std::vector<Waiter> wakes_;
 };
 

@@ -244,6 +244,7 @@ Result<std::shared_ptr<Transfer>> NewTransfer(
   if (request.response_into) t->into = *request.response_into;
   t->body = request.body;
   t->source = request.body_source;
+  if (t->source != nullptr) t->up_size = t->source->size();
   t->is_head = request.method == "HEAD";
   t->connection_counter = connection_counter;
   t->easy = curl_easy_init();

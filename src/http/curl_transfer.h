@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/curl_multi.h"
@@ -69,6 +70,8 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
   bool up_eof = false;
   bool fetching = false;
   Status up_error;
+  std::optional<uint64_t> up_size;  // the source's size, if known
+  uint64_t up_given = 0;            // bytes handed to curl
   Waiter waiter;
 
   // Lock held: wakes the awaiting coroutine, if any.

@@ -111,7 +111,7 @@ Task<Result<std::string>> ClientImpl::Presign(std::string method,
   }
   SigningScope scope;
   scope.region = region_;
-  scope.now = std::chrono::system_clock::now();
+  scope.now = SigningNow();
   co_return PresignUrl(method, ObjectUrl(bucket, key), *creds, scope, expires);
 }
 

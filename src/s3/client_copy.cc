@@ -17,8 +17,10 @@ Task<Result<PutResult>> ClientImpl::Copy(std::string src_bucket,
                                          std::string dst_bucket,
                                          std::string dst_key,
                                          PutOptions options) {
+  GetOptions head;
+  head.if_match = options.src_if_match;  // fail early on a changed source
   STRATA_CO_ASSIGN_OR_RETURN(ObjectInfo src,
-                             co_await Head(src_bucket, src_key, GetOptions()));
+                             co_await Head(src_bucket, src_key, head));
   if (src.size > options_.multipart_copy_threshold &&
       options_.flavor != Flavor::kGcs) {
     co_return co_await CopyMultipart(std::move(src_bucket), std::move(src_key),
@@ -38,6 +40,10 @@ Task<Result<PutResult>> ClientImpl::Copy(std::string src_bucket,
   call.headers.emplace_back(
       fmt::format("{}copy-source", x),
       http::UriEncode(fmt::format("{}/{}", src_bucket, src_key), true));
+  if (!options.src_if_match.empty()) {
+    call.headers.emplace_back(fmt::format("{}copy-source-if-match", x),
+                              StripQuotes(options.src_if_match));
+  }
   bool replace = !options.content_type.empty() || !options.metadata.empty();
   call.headers.emplace_back(fmt::format("{}metadata-directive", x),
                             replace ? "REPLACE" : "COPY");

@@ -268,4 +268,31 @@ std::optional<uint64_t> ParseContentRangeTotal(std::string_view value) {
   return n;
 }
 
+std::optional<ContentRange> ParseContentRange(std::string_view value) {
+  constexpr std::string_view kPrefix = "bytes ";
+  if (!value.starts_with(kPrefix)) return std::nullopt;
+  value.remove_prefix(kPrefix.size());
+  size_t dash = value.find('-');
+  size_t slash = value.find('/');
+  if (dash == std::string_view::npos || slash == std::string_view::npos ||
+      slash < dash) {
+    return std::nullopt;
+  }
+  auto number = [](std::string_view text) -> std::optional<uint64_t> {
+    uint64_t n = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (text.empty() || ec != std::errc() || p != text.data() + text.size()) {
+      return std::nullopt;
+    }
+    return n;
+  };
+  auto first = number(value.substr(0, dash));
+  auto last = number(value.substr(dash + 1, slash - dash - 1));
+  auto total = number(value.substr(slash + 1));
+  if (!first || !last || !total || *first > *last || *last >= *total) {
+    return std::nullopt;
+  }
+  return ContentRange{*first, *last, *total};
+}
+
 }  // namespace strata::s3

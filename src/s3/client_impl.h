@@ -7,10 +7,13 @@
 // in client_headers.cc; the operations are split over client_objects.cc,
 // client_list.cc and client_multipart.cc.
 //
-// Thread-safety: as Client (immutable after construction).
+// Thread-safety: as Client (immutable after construction but for the
+// atomic clock offset).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -70,6 +73,28 @@ Status VerifyChecksums(const ObjectInfo& info, std::span<const std::byte> body,
 Result<std::string> RangeHeader(const GetOptions& options);
 // Total object size from "bytes a-b/total" (nullopt for "*" or garbage).
 std::optional<uint64_t> ParseContentRangeTotal(std::string_view value);
+// "bytes a-b/total" → {a, b, total}; nullopt unless all three parse and
+// a <= b < total.
+struct ContentRange {
+  uint64_t first = 0;
+  uint64_t last = 0;
+  uint64_t total = 0;
+};
+std::optional<ContentRange> ParseContentRange(std::string_view value);
+
+// --- unknown write outcomes (client_outcome.cc) -----------------------------
+// The ETag S3 gives a single PUT of `body` (hex MD5), and a multipart upload
+// of `parts` (hex MD5 of the concatenated binary part MD5s + "-N"); the
+// latter is nullopt when a part ETag is not 32 hex digits.
+std::string SinglePutEtag(std::span<const std::byte> body);
+std::optional<std::string> MultipartEtag(std::span<const CompletedPart> parts);
+// Whether ETags are content MD5s under `enc` (not under SSE-KMS / SSE-C).
+bool EtagIsMd5(const Encryption& enc);
+// A 412 / NoSuchUpload after an attempt whose outcome is unknown: the
+// conflict may be our own write.
+bool MayBeOwnWrite(const Status& failure, bool outcome_unknown);
+// `failure` as kAborted, not retryable, saying the outcome is unknown.
+Status UnknownOutcome(const Status& failure);
 
 class ClientImpl final : public Client {
  public:
@@ -124,6 +149,11 @@ class ClientImpl final : public Client {
 
   // Sends `call` (signed, retried); a non-2xx response is the mapped error.
   Task<Result<http::Response>> Execute(S3Call call);
+  // As Execute; `*outcome_unknown` is set when an attempt failed in a way
+  // that leaves open whether the server applied it (a retryable failure:
+  // transport error or 5xx after sending; conservatively all of them).
+  Task<Result<http::Response>> ExecuteTracked(S3Call call,
+                                              bool* outcome_unknown);
   // As Execute, but returns once the headers of a 2xx response are in.
   Task<Result<std::unique_ptr<http::ResponseBody>>> ExecuteOpen(S3Call call);
 
@@ -146,7 +176,21 @@ class ClientImpl final : public Client {
   Task<Result<GetResult>> GetOnce(std::string bucket, std::string key,
                                   std::span<std::byte> dst, GetOptions options);
   Task<Status> DeleteBatch(std::string bucket, std::vector<std::string> keys);
+  // One DeleteObjects request: the keys that failed with a retryable
+  // per-key code (InternalError, SlowDown), or the first other failure.
+  Task<Result<std::vector<std::string>>> DeleteBatchOnce(
+      std::string bucket, std::vector<std::string> keys);
   Task<Status> DeleteEach(std::string bucket, std::vector<std::string> keys);
+  // After MayBeOwnWrite: HEADs bucket/key and returns success when its
+  // ETag is `expected` (nullopt: cannot tell → UnknownOutcome(failure)).
+  Task<Result<PutResult>> ResolveByHead(std::string bucket, std::string key,
+                                        std::optional<std::string> expected,
+                                        Status failure);
+  // The signing time: the local clock plus the offset learnt from a
+  // RequestTimeTooSkewed response.
+  std::chrono::system_clock::time_point SigningNow() const;
+  // Learns the clock offset from the Date header of `response`.
+  void NoteClockSkew(const http::Response& response);
   Task<Result<PutResult>> CopyMultipart(std::string src_bucket,
                                         std::string src_key,
                                         std::string dst_bucket,
@@ -160,6 +204,8 @@ class ClientImpl final : public Client {
   Endpoint endpoint_parsed_;
   std::shared_ptr<http::Client> http_;
   std::shared_ptr<CredentialsProvider> credentials_;  // null = anonymous
+  // Server clock minus local clock (ms), from RequestTimeTooSkewed.
+  std::atomic<int64_t> clock_offset_ms_{0};
 };
 
 }  // namespace strata::s3

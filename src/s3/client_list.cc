@@ -6,8 +6,10 @@
 #include <utility>
 
 #include "s3/client_impl.h"
+#include "s3/retry.h"
 #include "s3/s3_xml.h"
 #include "strata/core/when_all.h"
+#include "strata/runtime/io.h"
 #include "strata/stream/hash.h"
 
 namespace strata::s3 {
@@ -66,6 +68,25 @@ Task<Status> ClientImpl::DeleteMany(std::string bucket,
 
 Task<Status> ClientImpl::DeleteBatch(std::string bucket,
                                      std::vector<std::string> keys) {
+  // Keys failing with InternalError/SlowDown are resent, bounded by the
+  // retry policy like a whole request.
+  RetryState retry(options_.retry);
+  for (;;) {
+    STRATA_CO_ASSIGN_OR_RETURN(std::vector<std::string> again,
+                               co_await DeleteBatchOnce(bucket, keys));
+    if (again.empty()) co_return Status::OK();
+    Status st = UnavailableError(fmt::format(
+        "DELETE {}: the server asked to retry {} key(s)",
+        DescribeObject(options_.flavor, bucket, again.front()), again.size()));
+    auto delay = retry.NextDelay(st.WithRetryable(true));
+    if (!delay) co_return retry.Final(st).WithRetryable(false);
+    (co_await runtime::SleepFor(*delay)).IgnoreError();
+    keys = std::move(again);
+  }
+}
+
+Task<Result<std::vector<std::string>>> ClientImpl::DeleteBatchOnce(
+    std::string bucket, std::vector<std::string> keys) {
   std::string xml = BuildDeleteXml(keys);
   auto body = std::as_bytes(std::span(xml));
   S3Call call;
@@ -83,8 +104,13 @@ Task<Status> ClientImpl::DeleteBatch(std::string bucket,
                              co_await Execute(std::move(call)));
   STRATA_CO_ASSIGN_OR_RETURN(std::vector<DeleteError> errors,
                              ParseDeleteResult(resp.body, what));
+  std::vector<std::string> again;
   for (const DeleteError& e : errors) {
     if (e.code == "NoSuchKey") continue;
+    if (!e.key.empty() && (e.code == "InternalError" || e.code == "SlowDown")) {
+      again.push_back(e.key);
+      continue;
+    }
     std::string obj = DescribeObject(options_.flavor, bucket, e.key);
     // Map the per-key code like a whole-request error of the same code.
     std::string doc =
@@ -93,7 +119,7 @@ Task<Status> ClientImpl::DeleteBatch(std::string bucket,
     co_return MapS3Error(200, doc, fmt::format("DELETE {}", obj))
         .WithRetryable(false);
   }
-  co_return Status::OK();
+  co_return again;
 }
 
 Task<Status> ClientImpl::DeleteEach(std::string bucket,

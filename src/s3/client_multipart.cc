@@ -55,6 +55,8 @@ Task<Result<std::string>> ClientImpl::CreateMultipartUpload(
                               std::string(ChecksumUpperName(alg)));
   }
   std::string what = call.what;
+  // POST is retried like any request: a retry after a lost response may
+  // leave an orphaned upload behind (bucket lifecycle rules clean those up).
   STRATA_CO_ASSIGN_OR_RETURN(http::Response resp,
                              co_await Execute(std::move(call)));
   co_return ParseUploadId(resp.body, what);
@@ -144,6 +146,7 @@ Task<Result<CompletedPart>> ClientImpl::UploadPartCopy(
   CompletedPart part;
   part.part_number = part_number;
   STRATA_CO_ASSIGN_OR_RETURN(part.etag, ParseResultEtag(resp.body, what));
+  part.checksum = ParseResultChecksum(resp.body, options_.checksum);
   co_return part;
 }
 
@@ -171,8 +174,17 @@ Task<Result<PutResult>> ClientImpl::CompleteMultipartUpload(
   STRATA_CO_RETURN_IF_ERROR(
       AddWriteHeaders(ConditionsOnly(options), options_.flavor, &call.headers));
   std::string what = call.what;
-  STRATA_CO_ASSIGN_OR_RETURN(http::Response resp,
-                             co_await Execute(std::move(call)));
+  bool unknown = false;
+  auto sent = co_await ExecuteTracked(std::move(call), &unknown);
+  if (!sent.ok() && MayBeOwnWrite(sent.status(), unknown)) {
+    std::optional<std::string> expected;
+    if (EtagIsMd5(options.encryption.value_or(options_.encryption))) {
+      expected = MultipartEtag(parts);
+    }
+    co_return co_await ResolveByHead(std::move(bucket), std::move(key),
+                                     std::move(expected), sent.status());
+  }
+  STRATA_CO_ASSIGN_OR_RETURN(http::Response resp, std::move(sent));
   PutResult result;
   STRATA_CO_ASSIGN_OR_RETURN(result.etag, ParseResultEtag(resp.body, what));
   result.version_id = HeaderOr(resp, "x-amz-version-id");

@@ -20,6 +20,29 @@ std::string HeaderOr(const http::Response& r, std::string_view name) {
   return v ? std::string(*v) : std::string();
 }
 
+// A 206 answers exactly the requested range: it starts at the requested
+// offset and holds min(length, size - offset) bytes, all of them received.
+// Anything else is a retryable kUnavailable, never a short success.
+Status CheckRange(const GetOptions& options, const ContentRange& range,
+                  size_t bytes_read, std::string_view what) {
+  uint64_t offset = options.offset.value_or(0);
+  if (options.suffix_length) {
+    offset = range.total - std::min(*options.suffix_length, range.total);
+  }
+  uint64_t want = range.total > offset ? range.total - offset : 0;
+  if (options.length) want = std::min(want, *options.length);
+  uint64_t got = range.last - range.first + 1;
+  if (range.first == offset && got == want && bytes_read == want) {
+    return Status::OK();
+  }
+  return Status(StatusCode::kUnavailable,
+                fmt::format("{}: asked for {} bytes at offset {}, the server "
+                            "sent bytes {}-{}/{} ({} bytes received)",
+                            what, want, offset, range.first, range.last,
+                            range.total, bytes_read),
+                0, /*retryable=*/true);
+}
+
 }  // namespace
 
 Status ClientImpl::AddReadHeaders(const GetOptions& options,
@@ -109,12 +132,14 @@ Task<Result<GetResult>> ClientImpl::GetOnce(std::string bucket, std::string key,
   }
   result.info = InfoFromHeaders(resp, key);
   if (resp.status == 206) {
-    auto total = ParseContentRangeTotal(HeaderOr(resp, "content-range"));
-    if (!total) {
+    auto range = ParseContentRange(HeaderOr(resp, "content-range"));
+    if (!range) {
       co_return InternalError(
           fmt::format("{}: 206 response without a usable Content-Range", what));
     }
-    result.info.size = *total;
+    STRATA_CO_RETURN_IF_ERROR(
+        CheckRange(options, *range, result.bytes_read, what));
+    result.info.size = range->total;
   } else if (!range.empty() &&
              (options.offset.value_or(0) > 0 || options.suffix_length)) {
     co_return InternalError(
@@ -159,8 +184,19 @@ Task<Result<PutResult>> ClientImpl::Put(std::string bucket, std::string key,
       AddChecksumHeaders(options.checksum.value_or(options_.checksum), flavor,
                          body, &call.headers);
   STRATA_CO_RETURN_IF_ERROR(checksum);
-  STRATA_CO_ASSIGN_OR_RETURN(http::Response resp,
-                             co_await Execute(std::move(call)));
+  bool unknown = false;
+  auto sent = co_await ExecuteTracked(std::move(call), &unknown);
+  bool conditional =
+      !options.if_none_match.empty() || !options.if_match.empty();
+  if (!sent.ok() && conditional && MayBeOwnWrite(sent.status(), unknown)) {
+    std::optional<std::string> expected;
+    if (EtagIsMd5(options.encryption.value_or(options_.encryption))) {
+      expected = SinglePutEtag(body);
+    }
+    co_return co_await ResolveByHead(std::move(bucket), std::move(key),
+                                     std::move(expected), sent.status());
+  }
+  STRATA_CO_ASSIGN_OR_RETURN(http::Response resp, std::move(sent));
   PutResult result;
   result.etag = StripQuotes(HeaderOr(resp, "etag"));
   result.version_id = HeaderOr(resp, "x-amz-version-id");

@@ -6,6 +6,7 @@
 #include "s3/client_impl.h"
 #include "s3/retry.h"
 #include "s3/s3_errors.h"
+#include "s3/s3_xml.h"
 #include "strata/runtime/io.h"
 #include "strata/s3/sigv4.h"
 
@@ -38,7 +39,7 @@ Result<http::Request> ClientImpl::BuildRequest(
   if (creds) {
     SigningScope scope;
     scope.region = region_;
-    scope.now = std::chrono::system_clock::now();
+    scope.now = SigningNow();
     STRATA_RETURN_IF_ERROR(SignRequest(req, *creds, scope, payload_hash));
   }
   return req;
@@ -60,7 +61,13 @@ Task<Result<http::Response>> ClientImpl::AttemptOnce(S3Call call,
     size_t n = std::min<uint64_t>(resp.body_size, call.response_into->size());
     body = AsText(call.response_into->first(n));
   }
-  if (!resp.ok()) co_return MapS3Response(resp, body, call.what);
+  if (!resp.ok()) {
+    Status st = MapS3Response(resp, body, call.what);
+    if (body.find("RequestTimeTooSkewed") != std::string_view::npos) {
+      NoteClockSkew(resp);
+    }
+    co_return st;
+  }
   if (call.error_in_200 && IsErrorDocument(body)) {
     co_return MapS3Response(resp, body, call.what);
   }
@@ -68,6 +75,11 @@ Task<Result<http::Response>> ClientImpl::AttemptOnce(S3Call call,
 }
 
 Task<Result<http::Response>> ClientImpl::Execute(S3Call call) {
+  co_return co_await ExecuteTracked(std::move(call), nullptr);
+}
+
+Task<Result<http::Response>> ClientImpl::ExecuteTracked(S3Call call,
+                                                        bool* outcome_unknown) {
   std::string payload_hash = options_.sign_payload
                                  ? Sha256Hex(call.body)
                                  : std::string(kUnsignedPayload);
@@ -77,8 +89,27 @@ Task<Result<http::Response>> ClientImpl::Execute(S3Call call) {
     if (result.ok()) co_return result;
     auto delay = retry.NextDelay(result.status());
     if (!delay) co_return retry.Final(result.status());
+    // A retried attempt may have been applied by the server (the response
+    // was lost or was a 5xx after the write). Callers of conditional writes
+    // resolve a later 412 / NoSuchUpload with ResolveByHead.
+    if (outcome_unknown) *outcome_unknown = true;
     (co_await runtime::SleepFor(*delay)).IgnoreError();
   }
+}
+
+std::chrono::system_clock::time_point ClientImpl::SigningNow() const {
+  return std::chrono::system_clock::now() +
+         std::chrono::milliseconds(clock_offset_ms_.load());
+}
+
+void ClientImpl::NoteClockSkew(const http::Response& response) {
+  auto date = response.header("date");
+  if (!date) return;
+  auto server = ParseHttpDate(*date);
+  if (!server) return;
+  auto offset = std::chrono::duration_cast<std::chrono::milliseconds>(
+      *server - std::chrono::system_clock::now());
+  clock_offset_ms_.store(offset.count());
 }
 
 Task<Result<std::unique_ptr<http::ResponseBody>>> ClientImpl::OpenOnce(

@@ -9,7 +9,10 @@
 // retryable(): transport errors the HTTP client marks so (connect failures,
 // resets, timeouts), and the S3 responses MapS3Error marks so (500, 502,
 // 503, 504, 429, SlowDown, Throttling, RequestTimeout, InternalError,
-// RequestTimeTooSkewed). Other 4xx are never retried.
+// IncompleteBody, RequestTimeTooSkewed — the client then signs with the
+// server's clock). Other 4xx are never retried. Retried writes may have been
+// applied already: conditional PUTs and CompleteMultipartUpload resolve a
+// resulting 412 / NoSuchUpload by HEAD (client_outcome.cc).
 //
 // Thread-safety: RetryState is single-owner (one per operation); the free
 // functions are thread-safe (the jitter source is thread_local).

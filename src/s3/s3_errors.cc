@@ -39,7 +39,8 @@ constexpr std::array kCodeTable = {
     CodeMapping{"ExpiredToken", StatusCode::kPermissionDenied, false},
     CodeMapping{"InvalidToken", StatusCode::kPermissionDenied, false},
     CodeMapping{"InvalidSecurity", StatusCode::kPermissionDenied, false},
-    // The client re-signs with a fresh date on every attempt.
+    // The client learns the server's clock from the Date header and signs
+    // later attempts with it (ClientImpl::NoteClockSkew).
     CodeMapping{"RequestTimeTooSkewed", StatusCode::kPermissionDenied, true},
     CodeMapping{"BucketAlreadyExists", StatusCode::kAlreadyExists, false},
     CodeMapping{"BucketAlreadyOwnedByYou", StatusCode::kAlreadyExists, false},
@@ -68,6 +69,8 @@ constexpr std::array kCodeTable = {
     CodeMapping{"TooManyRequests", StatusCode::kUnavailable, true},
     CodeMapping{"RequestLimitExceeded", StatusCode::kUnavailable, true},
     CodeMapping{"RequestTimeout", StatusCode::kUnavailable, true},
+    // The body was cut short on the way (400): resending it can succeed.
+    CodeMapping{"IncompleteBody", StatusCode::kUnavailable, true},
     CodeMapping{"InternalError", StatusCode::kUnavailable, true},
     CodeMapping{"ServiceUnavailable", StatusCode::kUnavailable, true},
 };

@@ -37,6 +37,7 @@ TEST(S3ErrorsTest, Table) {
       {403, "SignatureDoesNotMatch", StatusCode::kPermissionDenied, false},
       {403, "", StatusCode::kPermissionDenied, false},
       {403, "RequestTimeTooSkewed", StatusCode::kPermissionDenied, true},
+      {400, "IncompleteBody", StatusCode::kUnavailable, true},
       {409, "BucketAlreadyExists", StatusCode::kAlreadyExists, false},
       {409, "BucketAlreadyOwnedByYou", StatusCode::kAlreadyExists, false},
       {409, "BucketNotEmpty", StatusCode::kFailedPrecondition, false},

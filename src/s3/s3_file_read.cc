@@ -19,6 +19,22 @@ struct Window {
   std::vector<std::byte> data;
 };
 
+// kUnavailable (retryable) for a GET that returned fewer bytes than asked.
+Status ShortBody(const ContextRef& ctx, const ObjectPath& obj,
+                 fs::MutableBytes dst, uint64_t offset, const GetResult& r) {
+  std::string msg = ctx->paths.Describe(obj);
+  msg += ": short read: asked for ";
+  msg += std::to_string(dst.size());
+  msg += " bytes at offset ";
+  msg += std::to_string(offset);
+  msg += ", received ";
+  msg += std::to_string(r.bytes_read);
+  msg += " (the server reports object size ";
+  msg += std::to_string(r.object_size);
+  msg += ")";
+  return UnavailableError(std::move(msg));
+}
+
 // One ranged GET of [offset, offset + dst.size()) into dst.
 Task<Result<size_t>> GetRange(ContextRef ctx, ObjectPath obj, std::string etag,
                               fs::MutableBytes dst, uint64_t offset) {
@@ -36,30 +52,39 @@ Task<Result<size_t>> GetRange(ContextRef ctx, ObjectPath obj, std::string etag,
     }
     co_return NameObject(r.status(), desc);
   }
+  // Callers ask only for bytes inside the size Open saw: a shorter body
+  // (a truncating proxy, a replaced object) is never a short success.
+  if (r->bytes_read < dst.size())
+    co_return ShortBody(ctx, obj, dst, offset, *r);
   co_return r->bytes_read;
 }
 
-// Fetches one merged range and scatters it into the requests' buffers.
+// Fetches one merged range, scatters it into the requests' buffers and
+// records in (*counts)[member] the bytes each received.
 Task<Status> FetchMerged(ContextRef ctx, ObjectPath obj, std::string etag,
                          runtime::Semaphore* sem, MergedRange m,
                          std::span<const fs::ReadRange> ranges,
-                         uint64_t object_size) {
+                         std::span<const ByteRange> req, uint64_t object_size,
+                         std::vector<size_t>* counts) {
   runtime::Semaphore::Permit permit = co_await sem->Acquire();
   const fs::ReadRange& first = ranges[m.members[0]];
   if (m.members.size() == 1 && first.offset == m.offset) {
     Result<size_t> n =
         co_await GetRange(ctx, obj, etag, first.dst.first(m.length), m.offset);
-    co_return n.status();
+    if (!n.ok()) co_return n.status();
+    (*counts)[m.members[0]] = *n;
+    co_return Status::OK();
   }
   std::vector<std::byte> buf(m.length);
   Result<size_t> n = co_await GetRange(ctx, obj, etag, buf, m.offset);
   if (!n.ok()) co_return n.status();
-  for (size_t i : m.members) {
-    const fs::ReadRange& r = ranges[i];
-    const uint64_t rel = r.offset - m.offset;
-    uint64_t want = std::min<uint64_t>(r.dst.size(), object_size - r.offset);
-    want = std::min<uint64_t>(want, *n > rel ? *n - rel : 0);
-    if (want > 0) std::memcpy(r.dst.data(), buf.data() + rel, want);
+  const std::vector<uint64_t> got = MemberCounts(m, req, object_size, *n);
+  for (size_t j = 0; j < m.members.size(); ++j) {
+    const fs::ReadRange& r = ranges[m.members[j]];
+    if (got[j] > 0) {
+      std::memcpy(r.dst.data(), buf.data() + (r.offset - m.offset), got[j]);
+    }
+    (*counts)[m.members[j]] = static_cast<size_t>(got[j]);
   }
   co_return Status::OK();
 }
@@ -120,14 +145,11 @@ class S3ReadFile final : public fs::File {
       const fs::IoOptions& options) override {
     STRATA_CO_RETURN_IF_ERROR(Check(options));
     std::vector<ByteRange> req;
-    std::vector<size_t> counts;
     for (const fs::ReadRange& r : ranges) {
       req.push_back(ByteRange{r.offset, r.dst.size()});
-      counts.push_back(
-          r.offset >= info_.size
-              ? 0
-              : std::min<uint64_t>(r.dst.size(), info_.size - r.offset));
     }
+    // Filled from what each GET actually received (0 past EOF).
+    std::vector<size_t> counts(ranges.size(), 0);
     const FileSystemOptions& o = ctx_->options;
     std::vector<MergedRange> plan =
         PlanRanges(req, info_.size, o.coalesce_gap, o.max_coalesced);
@@ -135,7 +157,7 @@ class S3ReadFile final : public fs::File {
     std::vector<Task<Status>> tasks;
     for (MergedRange& m : plan) {
       tasks.push_back(FetchMerged(ctx_, obj_, info_.etag, &sem, std::move(m),
-                                  ranges, info_.size));
+                                  ranges, req, info_.size, &counts));
     }
     std::vector<Status> results = co_await WhenAll(std::move(tasks));
     for (const Status& st : results) {

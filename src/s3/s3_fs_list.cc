@@ -69,6 +69,15 @@ std::string Concat(std::string_view a, std::string_view b) {
   return o;
 }
 
+// A listing entry outside the prefix asked for (untrusted server input).
+Status Malformed(const ContextRef& ctx, const ObjectPath& dir,
+                 const std::string& prefix) {
+  return DataLossError(ctx->paths.Describe(dir) +
+                       ": malformed listing from the server (an entry "
+                       "outside prefix \"" +
+                       prefix + "\" of bucket " + dir.bucket + ")");
+}
+
 Task<Status> Collect(ContextRef ctx, ObjectPath dir, fs::ListOptions options,
                      Collected* out) {
   const std::string base = dir.DirPrefix();
@@ -78,10 +87,12 @@ Task<Status> Collect(ContextRef ctx, ObjectPath dir, fs::ListOptions options,
     if (!page.ok())
       co_return NameObject(page.status(), ctx->paths.Describe(dir));
     for (const ObjectInfo& obj : page->objects) {
+      if (!obj.key.starts_with(base)) co_return Malformed(ctx, dir, o.prefix);
       out->saw_any = true;
       AddObject(out, obj, obj.key.substr(base.size()), options.recursive);
     }
     for (const std::string& p : page->common_prefixes) {
+      if (!p.starts_with(base)) co_return Malformed(ctx, dir, o.prefix);
       out->saw_any = true;
       std::string rel = p.substr(base.size());
       while (!rel.empty() && rel.back() == '/') rel.pop_back();

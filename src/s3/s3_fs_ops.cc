@@ -176,6 +176,31 @@ Task<Status> RemoveDirS3(ContextRef ctx, std::string path, bool recursive) {
                        desc);
 }
 
+namespace {
+
+// The second half of a rename: deletes the source only if it still has
+// the etag seen before the copy. (A write between this HEAD and the DELETE
+// can still be lost; S3 has no conditional DELETE everywhere.)
+Task<Status> DeleteIfUnchanged(ContextRef ctx, ObjectPath src, ObjectPath dst,
+                               std::string etag) {
+  const std::string desc = ctx->paths.Describe(src);
+  GetOptions o;
+  Result<ObjectInfo> now = co_await ctx->client->Head(src.bucket, src.key, o);
+  if (!now.ok()) {
+    // Already gone (as a DELETE of a missing key would also report).
+    if (now.status().code() == StatusCode::kNotFound) co_return Status::OK();
+    co_return NameObject(now.status(), desc);
+  }
+  if (now->etag != etag) {
+    co_return AbortedError(desc +
+                           ": source changed during rename; the copy at " +
+                           ctx->paths.Describe(dst) + " holds the old version");
+  }
+  co_return NameObject(co_await ctx->client->Delete(src.bucket, src.key), desc);
+}
+
+}  // namespace
+
 Task<Status> CopyS3(ContextRef ctx, std::string from, std::string to,
                     bool remove_source) {
   STRATA_CO_ASSIGN_OR_RETURN(ObjectPath src, co_await ParseFile(ctx, from));
@@ -197,8 +222,7 @@ Task<Status> CopyS3(ContextRef ctx, std::string from, std::string to,
                                          ctx->paths.Describe(dst));
   }
   if (!remove_source) co_return Status::OK();
-  co_return NameObject(co_await ctx->client->Delete(src.bucket, src.key),
-                       ctx->paths.Describe(src));
+  co_return co_await DeleteIfUnchanged(ctx, src, dst, head->etag);
 }
 
 }  // namespace strata::s3

@@ -52,6 +52,29 @@ TEST(S3FsPlanTest, ClipsToObjectSizeAndDropsEmpty) {
   EXPECT_TRUE(Plan({}, 100, 10, 100).empty());
 }
 
+TEST(S3FsPlanTest, MemberCountsFullBody) {
+  std::vector<ByteRange> r = {{100, 10}, {0, 10}, {15, 5}, {1990, 50}};
+  auto p = PlanRanges(r, 2000, 90, 1 << 20);
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(MemberCounts(p[0], r, 2000, p[0].length),
+            (std::vector<uint64_t>{10, 5, 10}));
+  EXPECT_EQ(MemberCounts(p[1], r, 2000, p[1].length),
+            (std::vector<uint64_t>{10}));  // clipped at EOF
+}
+
+TEST(S3FsPlanTest, MemberCountsShortBodyCountsOnlyReceivedBytes) {
+  std::vector<ByteRange> r = {{0, 10}, {15, 5}, {100, 10}};
+  auto p = PlanRanges(r, 2000, 90, 1 << 20);
+  ASSERT_EQ(p.size(), 1u);
+  ASSERT_EQ(p[0].length, 110u);
+  // 18 bytes arrived: all of the first, 3 of the second, none of the third.
+  EXPECT_EQ(MemberCounts(p[0], r, 2000, 18), (std::vector<uint64_t>{10, 3, 0}));
+  EXPECT_EQ(MemberCounts(p[0], r, 2000, 0), (std::vector<uint64_t>{0, 0, 0}));
+  // More than asked for is capped at the merged length.
+  EXPECT_EQ(MemberCounts(p[0], r, 2000, 500),
+            (std::vector<uint64_t>{10, 5, 10}));
+}
+
 TEST(S3FsPlanTest, ReadaheadGrowsOnlyForSequentialReads) {
   ReadaheadPolicy r(256, 1024);
   ByteRange f = r.OnMiss(0, 10, 1 << 20);  // first read: no readahead

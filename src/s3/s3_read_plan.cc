@@ -39,6 +39,25 @@ std::vector<MergedRange> PlanRanges(std::span<const ByteRange> ranges,
   return out;
 }
 
+std::vector<uint64_t> MemberCounts(const MergedRange& m,
+                                   std::span<const ByteRange> ranges,
+                                   uint64_t object_size, uint64_t received) {
+  const uint64_t got_end = m.offset + std::min(received, m.length);
+  std::vector<uint64_t> out;
+  out.reserve(m.members.size());
+  for (size_t i : m.members) {
+    const ByteRange& r = ranges[i];
+    if (r.offset >= object_size || r.offset < m.offset) {
+      out.push_back(0);
+      continue;
+    }
+    const uint64_t end = std::min(
+        got_end, r.offset + std::min(r.length, object_size - r.offset));
+    out.push_back(end > r.offset ? end - r.offset : 0);
+  }
+  return out;
+}
+
 ByteRange ReadaheadPolicy::OnMiss(uint64_t offset, uint64_t length,
                                   uint64_t object_size) {
   const bool sequential = have_last_ && offset == next_expected_;

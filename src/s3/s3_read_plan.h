@@ -33,6 +33,13 @@ std::vector<MergedRange> PlanRanges(std::span<const ByteRange> ranges,
                                     uint64_t object_size, uint64_t gap,
                                     uint64_t max_merged);
 
+// For each member of `m` (in m.members order): how many bytes of that
+// request, clipped to `object_size`, lie within the first `received` bytes
+// the merged GET returned — what to copy out and report as read.
+std::vector<uint64_t> MemberCounts(const MergedRange& m,
+                                   std::span<const ByteRange> ranges,
+                                   uint64_t object_size, uint64_t received);
+
 // Sequential-read detection. A read that starts where the previous one ended
 // is sequential; the window then starts at `min_window` and doubles on each
 // further sequential fetch up to `max_window`. Any other read resets it: a

@@ -29,14 +29,22 @@ class S3WriteFile final : public fs::File {
     }
   }
 
+  // Dropped without Close/Abort: never commit; abort in the background on
+  // the calling runtime, else the one Open ran on, else the one the first
+  // Write ran on (parts are only started from Write, so one is known
+  // whenever there is anything to abort). Residual cases: the file must not
+  // outlive that runtime (the pointer would dangle), and an abort that fails
+  // or is abandoned at runtime shutdown leaves the upload to the bucket's
+  // lifecycle rule (AbortIncompleteMultipartUpload).
   ~S3WriteFile() override {
     if (closed_ || (upload_id_.empty() && inflight_.empty())) return;
-    // Never commit; abort in the background on the runtime we ran on.
-    if (s_.runtime == nullptr) return;
+    runtime::Runtime* rt = runtime::Runtime::Current();
+    if (rt == nullptr) rt = s_.runtime;
+    if (rt == nullptr) rt = write_runtime_;
+    if (rt == nullptr) return;
     std::vector<PartHandle> parts(std::make_move_iterator(inflight_.begin()),
                                   std::make_move_iterator(inflight_.end()));
-    s_.runtime->Spawn(
-        AbortUploadTask(ctx_, s_.obj, upload_id_, std::move(parts)));
+    rt->Spawn(AbortUploadTask(ctx_, s_.obj, upload_id_, std::move(parts)));
   }
 
   const std::string& path() const override { return path_; }
@@ -57,6 +65,7 @@ class S3WriteFile final : public fs::File {
   Task<Status> Write(fs::ConstBytes src,
                      const fs::IoOptions& options) override {
     STRATA_CO_RETURN_IF_ERROR(Writable(options));
+    if (write_runtime_ == nullptr) write_runtime_ = runtime::Runtime::Current();
     appended_ += src.size();
     while (!src.empty()) {
       const size_t take = std::min(part_size_ - buf_.size(), src.size());
@@ -267,6 +276,7 @@ class S3WriteFile final : public fs::File {
   Status error_;
   bool closed_ = false;
   Status close_status_;
+  runtime::Runtime* write_runtime_ = nullptr;  // of the first Write
 };
 
 }  // namespace

@@ -269,6 +269,19 @@ Result<std::string> ParseResultEtag(std::string_view body,
   return StripQuotes(Text(root, "ETag"));
 }
 
+std::string ParseResultChecksum(std::string_view body,
+                                ChecksumAlgorithm algorithm) {
+  if (algorithm == ChecksumAlgorithm::kNone) return std::string();
+  pugi::xml_document doc;
+  if (!doc.load_buffer(body.data(), body.size())) return std::string();
+  pugi::xml_node root = doc.first_child();
+  while (root && root.type() != pugi::node_element) root = root.next_sibling();
+  if (!root) return std::string();
+  std::string name = "Checksum";
+  name += ChecksumUpperName(algorithm);
+  return root.child(name.c_str()).text().as_string();
+}
+
 Result<std::vector<DeleteError>> ParseDeleteResult(std::string_view body,
                                                    std::string_view what) {
   pugi::xml_document doc;

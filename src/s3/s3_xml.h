@@ -49,6 +49,11 @@ Result<std::string> ParseUploadId(std::string_view body, std::string_view what);
 Result<std::string> ParseResultEtag(std::string_view body,
                                     std::string_view what);
 
+// The Checksum<ALG> element (base64) of a CopyPartResult or
+// CompleteMultipartUploadResult; "" when absent, unparsable or kNone.
+std::string ParseResultChecksum(std::string_view body,
+                                ChecksumAlgorithm algorithm);
+
 // One per-key failure of a DeleteObjects call.
 struct DeleteError {
   std::string key;

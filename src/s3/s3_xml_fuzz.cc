@@ -1,6 +1,6 @@
 // libFuzzer target for the S3 response decoders: error documents, listings,
 // multipart/copy results, delete results, dates, url-encoded values,
-// Content-Range and response headers → ObjectInfo.
+// Content-Range, part checksums and response headers → ObjectInfo.
 //
 // Byte 0 selects nothing special; the whole input goes to every decoder.
 // Invariant: no crash, no sanitizer report; parsed listings never report
@@ -32,6 +32,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)ParseHttpDate(in);
   (void)DecodeUrlEncoded(in).ok();
   (void)ParseContentRangeTotal(in);
+  if (auto range = ParseContentRange(in)) {
+    if (range->first > range->last || range->last >= range->total) {
+      std::abort();
+    }
+  }
+  (void)ParseResultChecksum(in, ChecksumAlgorithm::kCrc32c);
   strata::http::Response resp;
   size_t cut = in.find('\n');
   std::string_view name = in.substr(0, cut);

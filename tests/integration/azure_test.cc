@@ -301,6 +301,55 @@ TEST_F(AzuriteTest, FsAppendToEveryKindOfBlob) {
             BlobType::kAppend);
 }
 
+TEST_F(AzuriteTest, FsAppendBlobAbortAppendsNothing) {
+  auto f = NewFs(client_, 1 << 20);
+  ASSERT_TRUE(Run(client_->CreateAppendBlob(container_, "log")).ok());
+  ASSERT_TRUE(Run(client_->AppendBlock(container_, "log", Bytes("base"))).ok());
+  auto file = Run(f->Open(P("log"), fs::OpenOptions::Append()));
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  ASSERT_TRUE(Run((*file)->Write(Bytes(Random(3 << 20, 12)))).ok());
+  ASSERT_TRUE(Run((*file)->Abort()).ok());
+  EXPECT_EQ(*GetAll(*client_, "log"), "base");
+}
+
+TEST_F(AzuriteTest, FsAppendKeepsContentHeaders) {
+  auto f = NewFs(client_, 1 << 20);
+  PutOptions po;
+  po.content_type = "text/plain";
+  po.content_encoding = "identity";
+  po.content_language = "de";
+  po.content_disposition = "attachment";
+  po.cache_control = "no-cache";
+  ASSERT_TRUE(Run(client_->Put(container_, "doc", Bytes("abc"), po)).ok());
+  ASSERT_TRUE(FsWrite(*f, P("doc"), "def", fs::OpenOptions::Append()).ok());
+  EXPECT_EQ(*GetAll(*client_, "doc"), "abcdef");
+  auto props = Run(client_->GetProperties(container_, "doc"));
+  ASSERT_TRUE(props.ok()) << props.status().ToString();
+  EXPECT_EQ(props->content_type, "text/plain");
+  EXPECT_EQ(props->content_encoding, "identity");
+  EXPECT_EQ(props->content_language, "de");
+  EXPECT_EQ(props->content_disposition, "attachment");
+  EXPECT_EQ(props->cache_control, "no-cache");
+}
+
+TEST_F(AzuriteTest, RenameFailsWhenTheSourceEtagIsStale) {
+  ASSERT_TRUE(Run(client_->Put(container_, "src", Bytes("one"))).ok());
+  CopyOptions co;
+  co.source_if_match = "0x0BADBADBAD";
+  auto copy = Run(client_->Copy(container_, "src", container_, "dst", co));
+  EXPECT_EQ(copy.status().code(), StatusCode::kFailedPrecondition)
+      << copy.status().ToString();
+  DeleteOptions del;
+  del.if_match = "0x0BADBADBAD";
+  EXPECT_EQ(Run(client_->Delete(container_, "src", del)).code(),
+            StatusCode::kFailedPrecondition);
+  auto f = NewFs(client_);
+  ASSERT_TRUE(Run(f->Rename(P("src"), P("dst"))).ok());
+  EXPECT_EQ(*GetAll(*client_, "dst"), "one");
+  EXPECT_EQ(Run(client_->GetProperties(container_, "src")).status().code(),
+            StatusCode::kNotFound);
+}
+
 // ---- faults through the proxy -----------------------------------------
 
 using http::testing::Fault;
@@ -387,6 +436,24 @@ TEST_F(AzuriteFaultTest, PermanentFaultsFailCleanly) {
   // Nothing half-written is visible.
   EXPECT_EQ(Run(client_->GetProperties(container_, "never")).status().code(),
             StatusCode::kNotFound);
+}
+
+// A committed conditional write whose answer is lost is retried and resolved
+// (write id / append position), never reported as the caller's conflict and
+// never applied twice.
+TEST_F(AzuriteFaultTest, LostAnswersOfConditionalWritesResolve) {
+  PutOptions po;
+  po.if_none_match = "*";
+  proxy_->Script({Fault::kResetMidBody});
+  auto put = Run(faulty_->Put(container_, "once", Bytes("data"), po));
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  EXPECT_EQ(*GetAll(*client_, "once"), "data");
+  ASSERT_TRUE(Run(client_->CreateAppendBlob(container_, "log")).ok());
+  proxy_->Script({Fault::kResetMidBody});
+  auto app =
+      Run(faulty_->AppendBlock(container_, "log", Bytes("abc"), uint64_t{0}));
+  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  EXPECT_EQ(*GetAll(*client_, "log"), "abc");
 }
 
 }  // namespace

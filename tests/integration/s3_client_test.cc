@@ -15,6 +15,7 @@
 #include "strata/runtime/runtime.h"
 #include "strata/s3/client.h"
 #include "strata/s3/sigv4.h"
+#include "strata/stream/hash.h"
 
 namespace strata::s3 {
 namespace {
@@ -246,6 +247,54 @@ TEST_F(S3ClientIntegrationTest, MultipartCompleteAndAbort) {
   EXPECT_FALSE(rt_->BlockOn(client_->CompleteMultipartUpload(
                                 bucket_, "mp/aborted", *id2, parts))
                    .ok());
+}
+
+// The client resolves a lost conditional PUT / Complete by comparing the
+// object's ETag with these formulas: check that radosgw computes them so.
+TEST_F(S3ClientIntegrationTest, EtagsAreContentMd5s) {
+  using stream::HashAlgorithm;
+  std::string body = Pattern(5 << 20, 7), tail = Pattern(100, 8);
+  PutOptions create;
+  create.if_none_match = "*";
+  auto put = rt_->BlockOn(client_->Put(bucket_, "md5", Bytes(body), create));
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  EXPECT_EQ(put->etag,
+            stream::ToHex(stream::HashBytes(HashAlgorithm::kMd5, Bytes(body))));
+  auto id = rt_->BlockOn(client_->CreateMultipartUpload(bucket_, "mp-md5"));
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  std::vector<CompletedPart> parts;
+  std::vector<std::byte> md5s;
+  int n = 1;
+  for (const std::string* p : {&body, &tail}) {
+    auto part = rt_->BlockOn(
+        client_->UploadPart(bucket_, "mp-md5", *id, n++, Bytes(*p)));
+    ASSERT_TRUE(part.ok()) << part.status().ToString();
+    parts.push_back(*part);
+    auto d = stream::HashBytes(HashAlgorithm::kMd5, Bytes(*p));
+    md5s.insert(md5s.end(), d.begin(), d.end());
+  }
+  auto done = rt_->BlockOn(
+      client_->CompleteMultipartUpload(bucket_, "mp-md5", *id, parts));
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(done->etag,
+            stream::ToHex(stream::HashBytes(HashAlgorithm::kMd5, md5s)) + "-2");
+}
+
+TEST_F(S3ClientIntegrationTest, CopyWithSourceIfMatch) {
+  ASSERT_TRUE(Put("cond-src", "abc").ok());
+  auto src = rt_->BlockOn(client_->Head(bucket_, "cond-src"));
+  ASSERT_TRUE(src.ok()) << src.status().ToString();
+  PutOptions o;
+  o.src_if_match = src->etag;
+  auto copied =
+      rt_->BlockOn(client_->Copy(bucket_, "cond-src", bucket_, "cond-dst", o));
+  ASSERT_TRUE(copied.ok()) << copied.status().ToString();
+  o.src_if_match = "0123456789abcdef0123456789abcdef";
+  auto stale =
+      rt_->BlockOn(client_->Copy(bucket_, "cond-src", bucket_, "cond-dst", o));
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.status().code(), StatusCode::kFailedPrecondition)
+      << stale.status().ToString();
 }
 
 TEST_F(S3ClientIntegrationTest, UploadPartCopySplice) {

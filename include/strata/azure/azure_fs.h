@@ -11,12 +11,23 @@
 //   blocks held); Close commits them with Put Block List (a file that fits
 //   in one block is a single Put Blob). create_new / if_none_match("*") /
 //   if_match apply to that final commit. Abort commits nothing (staged
-//   blocks are garbage-collected by the service).
-// - append: on an AppendBlob, Append Block (≤ 4 MiB each, position checked);
-//   on a BlockBlob, the committed block list plus the new blocks (a blob
+//   blocks are garbage-collected by the service). The first failed request
+//   poisons the file: every later Write and Close returns that error.
+// - append: on an AppendBlob, the new bytes are buffered and appended at
+//   Close with Append Block (≤ 4 MiB each, position checked), so Abort or a
+//   failed write leaves the blob untouched. A write larger than
+//   `append_buffer_limit` appends each full buffer as it fills; those bytes
+//   cannot be withdrawn, and Abort then returns kFailedPrecondition saying
+//   so. On a BlockBlob, the committed block list plus the new blocks (a blob
 //   written by a single Put Blob has no block list: its content is copied
 //   into a first block with ranged reads + Put Block), keeping its content
-//   type and metadata, committed under If-Match of the original etag.
+//   type, encoding, language, disposition, cache control and metadata,
+//   committed under If-Match of the original etag.
+// - Rename copies under x-ms-source-if-match of the source etag and deletes
+//   the source under If-Match of it: a concurrent overwrite of the source
+//   makes Rename fail (kFailedPrecondition) rather than be lost.
+// Conditional commits store the reserved metadata key "strata_write_id"
+// (Client::kWriteIdMetadata; see client.h).
 // Capabilities: append and conditional_put; no atomic rename (Rename is
 // copy + delete), no positional writes, no sync, no real directories.
 //
@@ -39,6 +50,8 @@ struct AzureFileSystemOptions {
   std::shared_ptr<Client> shared_client;  // else one is created from `client`
   size_t block_size = 8 << 20;
   size_t upload_concurrency = 4;
+  // Append-blob writes hold new bytes until Close, up to this many.
+  size_t append_buffer_limit = 64 << 20;
   size_t min_readahead = 256 << 10;
   size_t max_readahead = 8 << 20;
 };

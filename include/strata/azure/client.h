@@ -17,6 +17,18 @@
 //   (retryable), with "az://container/blob", the service's error code and
 //   request id in the message.
 //
+// Conditional commits (Put, Put Block List, Create Append Blob with
+// if_none_match / if_match) carry the reserved metadata key
+// kWriteIdMetadata ("strata_write_id", a random 128-bit hex id per call; Azure
+// metadata names must be C# identifiers, hence '_' not '-'). When an attempt's
+// outcome was unknown (transport error or 5xx) and the retry then fails with
+// 409/412, the client reads the blob's properties: if they carry this call's
+// id, the earlier attempt committed and the call succeeds. Callers' own
+// metadata under that key is replaced. Append Block always sends
+// x-ms-blob-condition-appendpos, so a retry cannot append twice; an
+// AppendPositionConditionNotMet after an unknown outcome succeeds when the
+// blob's size shows the block landed.
+//
 // Thread-safety: safe for concurrent use from any reactor thread. Buffers
 // passed in must outlive the returned task.
 #pragma once
@@ -68,6 +80,10 @@ struct BlobProperties {
   std::string etag;  // quotes stripped
   std::chrono::system_clock::time_point last_modified{};
   std::string content_type;
+  std::string content_encoding;
+  std::string content_language;
+  std::string content_disposition;
+  std::string cache_control;
   std::map<std::string, std::string> metadata;  // x-ms-meta-*, names lower
   BlobType type = BlobType::kBlock;
 };
@@ -89,7 +105,13 @@ struct GetResult {
 
 struct PutOptions {
   PutOptions() {}
+  // Sent as x-ms-blob-content-type / -encoding / -language / -disposition /
+  // x-ms-blob-cache-control when non-empty.
   std::string content_type;
+  std::string content_encoding;
+  std::string content_language;
+  std::string content_disposition;
+  std::string cache_control;
   std::map<std::string, std::string> metadata;  // sent as x-ms-meta-*
   // "*" = create only (If-None-Match: *); else an etag for If-Match.
   std::string if_none_match;
@@ -98,6 +120,16 @@ struct PutOptions {
 
 struct PutResult {
   std::string etag;
+};
+
+// Conditions of Copy Blob / Delete Blob (etags, quotes stripped).
+struct CopyOptions {
+  CopyOptions() {}
+  std::string source_if_match;  // x-ms-source-if-match
+};
+struct DeleteOptions {
+  DeleteOptions() {}
+  std::string if_match;  // If-Match
 };
 
 struct ListOptions {
@@ -151,12 +183,16 @@ class Client {
   virtual Task<Result<PutResult>> Put(std::string container, std::string blob,
                                       std::span<const std::byte> body,
                                       PutOptions options = {}) = 0;
-  virtual Task<Status> Delete(std::string container, std::string blob) = 0;
-  // Copy Blob within the account; waits while the copy is pending.
+  // A failed If-Match is kFailedPrecondition.
+  virtual Task<Status> Delete(std::string container, std::string blob,
+                              DeleteOptions options = {}) = 0;
+  // Copy Blob within the account; waits while the copy is pending. A failed
+  // source_if_match is kFailedPrecondition.
   virtual Task<Result<PutResult>> Copy(std::string src_container,
                                        std::string src_blob,
                                        std::string dst_container,
-                                       std::string dst_blob) = 0;
+                                       std::string dst_blob,
+                                       CopyOptions options = {}) = 0;
   virtual Task<Result<ListResult>> List(std::string container,
                                         ListOptions options = {}) = 0;
 
@@ -173,10 +209,11 @@ class Client {
       std::string container, std::string blob) = 0;
 
   // Append blobs: create (empty) and append. AppendBlock splits `body` into
-  // blocks of at most kMaxAppendBlock bytes; with `append_position` the
-  // first block is sent with x-ms-blob-condition-appendpos (and each later
-  // one with its running position), so a concurrent writer makes it fail
-  // with kFailedPrecondition instead of interleaving.
+  // blocks of at most kMaxAppendBlock bytes, each sent with
+  // x-ms-blob-condition-appendpos (its running position), so a concurrent
+  // writer makes it fail with kFailedPrecondition instead of interleaving,
+  // and a retried block is never appended twice. Without `append_position`
+  // the blob's current size (Get Blob Properties) is the start position.
   virtual Task<Result<PutResult>> CreateAppendBlob(std::string container,
                                                    std::string blob,
                                                    PutOptions options = {}) = 0;
@@ -190,6 +227,8 @@ class Client {
 
   static constexpr uint64_t kMaxAppendBlock = 4ull << 20;
   static constexpr uint64_t kMaxPutBlob = 256ull << 20;  // single-shot limit
+  // Reserved metadata key of conditional commits (see the top comment).
+  static constexpr std::string_view kWriteIdMetadata = "strata_write_id";
 
  protected:
   Client() = default;

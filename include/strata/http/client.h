@@ -28,8 +28,10 @@
 //
 // Thread-safety: a Client is safe for concurrent use from any reactor
 // thread of any runtime; requests must be awaited on a runtime thread.
-// A ResponseBody belongs to one coroutine at a time. The Client must
-// outlive every request and ResponseBody it made.
+// A ResponseBody belongs to one coroutine at a time (it may be destroyed
+// on any thread). The Client must outlive every request and ResponseBody
+// it made. A runtime that stops while others still use the Client is
+// fine: requests in flight on the other runtimes carry on there.
 #pragma once
 
 #include <chrono>
@@ -165,7 +167,10 @@ class Client {
   // successful Response.
   virtual Task<Result<Response>> Send(Request request) = 0;
   // Performs the request and returns once the status line and headers have
-  // arrived; the body is then streamed through the ResponseBody.
+  // arrived; the body is then streamed through the ResponseBody. With a
+  // `body_source`, it also waits until the source has been read to its end
+  // (or the request failed), so the source may be freed once Open()
+  // returns: the ResponseBody never reads it.
   virtual Task<Result<std::unique_ptr<ResponseBody>>> Open(Request request) = 0;
 
   // Counters for tests and metrics.

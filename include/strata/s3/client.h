@@ -6,7 +6,13 @@
 // - signs with SigV4 (credentials from the provider, refreshed as needed);
 // - retries what is retryable (5xx, 429/SlowDown/Throttling, timeouts,
 //   connection resets), never another 4xx, with exponential backoff and full
-//   jitter, bounded by attempts and total time (RetryOptions);
+//   jitter, bounded by attempts and total time (RetryOptions); after
+//   RequestTimeTooSkewed later requests are signed with the server's clock
+//   (from its Date header); a conditional PUT or CompleteMultipartUpload
+//   whose retry meets 412 / NoSuchUpload after an attempt with an unknown
+//   outcome checks by HEAD whether the object is its own write (ETag = body
+//   MD5 / multipart ETag) and then succeeds; where ETags are not MD5s
+//   (SSE-KMS, SSE-C) that is kAborted, not retryable, "outcome is unknown";
 // - maps errors once (MapS3Error): NoSuchKey/NoSuchBucket/404 → kNotFound,
 //   PreconditionFailed/412 → kFailedPrecondition, AccessDenied/403 →
 //   kPermissionDenied, BucketAlreadyOwnedByYou → kAlreadyExists, 416 →
@@ -131,6 +137,10 @@ struct PutOptions {
   // "*" = create only (If-None-Match: *); else an etag for If-Match.
   std::string if_none_match;
   std::string if_match;
+  // Copy() only: copy only if the source's etag is this
+  // (x-amz-copy-source-if-match, also on each UploadPartCopy); otherwise
+  // kFailedPrecondition. Empty: no condition on the source.
+  std::string src_if_match;
   std::optional<ChecksumAlgorithm> checksum;  // unset: the client default
   std::optional<Encryption> encryption;       // unset: the client default
 };
