@@ -11,7 +11,8 @@ deps:
 	bash scripts/setup-deps.sh
 
 configure: deps
-	cmake -G Ninja -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+	# -U: a build dir configured before a layer was added keeps no stale list.
+	cmake -G Ninja -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -USTRATA_LAYERS -USTRATA_TEST_LAYERS $(CMAKE_FLAGS)
 
 # Release build of the library, the CLI (build/bin/strata) and the unit tests.
 build: configure
