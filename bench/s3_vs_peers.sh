@@ -35,12 +35,13 @@ AWS=/usr/bin/aws
 command -v rclone >/dev/null || { echo "s3_vs_peers.sh: rclone missing" >&2; exit 1; }
 
 started=0
+export RGW_DIR=${RGW_DIR:-$repo/var/rgw}
 if ! curl -s -o /dev/null -m 2 http://127.0.0.1:${RGW_PORT:-7480}/; then
   RGW_MEMSTORE_GIB=${RGW_MEMSTORE_GIB:-6} bash "$repo/scripts/start-rgw.sh" >/dev/null
   started=1
 fi
 # shellcheck disable=SC1091
-source "$repo/var/rgw/env"
+source "$RGW_DIR/env"
 work=$(mktemp -d /dev/shm/strata-s3-bench.XXXXXX)
 cleanup() {
   rm -rf "$work"

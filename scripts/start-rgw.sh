@@ -8,12 +8,12 @@
 #
 # State (config, data, logs, pid files) lives under var/rgw/ in the checkout;
 # scripts/stop-rgw.sh stops every daemon by the PID in its pid file.
-# Environment: RGW_PORT (7480), RGW_MON_PORT (6789; two clusters on one
+# Environment: RGW_DIR (var/rgw), RGW_PORT (7480), RGW_MON_PORT (6789; two clusters on one
 # machine need different ones), RGW_MEMSTORE_GIB (4).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DIR="$ROOT/var/rgw"
+DIR="${RGW_DIR:-$ROOT/var/rgw}"
 PORT="${RGW_PORT:-7480}"
 MON_PORT="${RGW_MON_PORT:-6789}"
 ACCESS_KEY=strata-test
@@ -93,6 +93,11 @@ rgw frontends = beast endpoint=127.0.0.1:$PORT tcp_nodelay=1
 rgw data = $DIR/rgw
 rgw dns name = localhost
 rgw enable usage log = false
+# Deleted objects' data goes back to the RAM-backed OSD within seconds
+# (the default waits two hours, and the memstore fills up).
+rgw gc obj min wait = 0
+rgw gc processor period = 5
+rgw gc processor max time = 5
 rgw thread pool size = 128
 pid file = $DIR/radosgw.pid
 log file = $DIR/log/radosgw.log

@@ -2,7 +2,7 @@
 # Stops the cluster started by scripts/start-rgw.sh, by the PIDs in its pid
 # files (radosgw first, then the OSD, then the monitor), waiting for each.
 set -uo pipefail
-DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/var/rgw"
+DIR="${RGW_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/var/rgw}"
 stop_pid_file() {
   local f="$1" pid
   [ -f "$f" ] || return 0
