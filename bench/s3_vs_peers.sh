@@ -6,6 +6,8 @@
 #   - a directory of small files (default 1,000 x 4 KiB) copied up and down
 #     with 16 transfers in flight (strata cp -r --jobs 16, aws with
 #     max_concurrent_requests = 16, rclone --transfers 16).
+# rclone runs with --ignore-times, so repeated uploads really upload (it
+# would otherwise skip files already there).
 # Each measurement is repeated --reps times (default 3); the table shows the
 # median seconds and MiB/s or files/s, and strata's speed-up over the faster
 # peer (large object) and over rclone (small files).
@@ -26,7 +28,7 @@ while [[ $# -gt 0 ]]; do
     --files) files=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
     --strata) strata=$2; shift 2 ;;
-    -h|--help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 2 ;;
+    -h|--help) sed -n '2,19s/^# \{0,1\}//p' "$0"; exit 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -108,7 +110,7 @@ rm_remote strata-big
 measure aws_put "$AWS" --endpoint-url "$ep" s3 cp --only-show-errors "$work/big" "s3://$bucket/aws-big"
 measure aws_get "$AWS" --endpoint-url "$ep" s3 cp --only-show-errors "s3://$bucket/aws-big" "$work/out"
 rm_remote aws-big
-measure rclone_put "${rclone_env[@]}" rclone copyto --s3-upload-concurrency 16 "$work/big" "rgw:$bucket/rclone-big"
+measure rclone_put "${rclone_env[@]}" rclone copyto --ignore-times --s3-upload-concurrency 16 "$work/big" "rgw:$bucket/rclone-big"
 measure rclone_get "${rclone_env[@]}" rclone copyto --multi-thread-streams 16 "rgw:$bucket/rclone-big" "$work/out"
 rm_remote rclone-big
 
@@ -116,7 +118,7 @@ measure strata_up "${st[@]}" cp -q -r --jobs 16 "$work/small" "s3://$bucket/stra
 measure strata_down "${st[@]}" cp -q -r --jobs 16 "s3://$bucket/strata-small" "$work/out"
 measure aws_up "$AWS" --endpoint-url "$ep" s3 cp --only-show-errors --recursive "$work/small" "s3://$bucket/aws-small"
 measure aws_down "$AWS" --endpoint-url "$ep" s3 cp --only-show-errors --recursive "s3://$bucket/aws-small" "$work/out"
-measure rclone_up "${rclone_env[@]}" rclone copy --transfers 16 --checkers 16 "$work/small" "rgw:$bucket/rclone-small"
+measure rclone_up "${rclone_env[@]}" rclone copy --ignore-times --transfers 16 --checkers 16 "$work/small" "rgw:$bucket/rclone-small"
 measure rclone_down "${rclone_env[@]}" rclone copy --transfers 16 --checkers 16 "rgw:$bucket/rclone-small" "$work/out"
 "$AWS" --endpoint-url "$ep" s3 rb --force "s3://$bucket" >/dev/null
 
