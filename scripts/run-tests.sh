@@ -80,7 +80,9 @@ stop_servers() {
 }
 trap stop_servers EXIT
 mkdir -p var
-(bash scripts/start-rgw.sh >var/start-rgw.log 2>&1; echo $? >var/start-rgw.rc) &
+# One retry: a cluster start can trip over its own OSD's boot-time updates.
+(bash scripts/start-rgw.sh >var/start-rgw.log 2>&1 ||
+  bash scripts/start-rgw.sh >>var/start-rgw.log 2>&1; echo $? >var/start-rgw.rc) &
 rgw_starter=$!
 (bash scripts/start-azurite.sh >var/start-azurite.log 2>&1; echo $? >var/start-azurite.rc) &
 azurite_starter=$!

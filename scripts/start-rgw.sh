@@ -11,6 +11,7 @@
 # Environment: RGW_DIR (var/rgw), RGW_PORT (7480), RGW_MON_PORT (6789; two clusters on one
 # machine need different ones), RGW_MEMSTORE_GIB (4).
 set -euo pipefail
+trap 'echo "start-rgw: failed at line $LINENO: $BASH_COMMAND (logs: ${DIR:-var/rgw}/log)" >&2' ERR
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DIR="${RGW_DIR:-$ROOT/var/rgw}"
@@ -111,7 +112,9 @@ for _ in $(seq 1 50); do ceph --connect-timeout 3 -s >/dev/null 2>&1 && break; s
 OSD_ID="$(ceph --connect-timeout 10 osd create)"
 ceph-osd -i "$OSD_ID" --mkfs >/dev/null 2>&1
 ceph-osd -i "$OSD_ID" 2>>"$DIR/log/daemons.err"
-ceph --connect-timeout 10 osd crush add "osd.$OSD_ID" 1.0 root=default host=localhost >/dev/null 2>&1
+# The OSD also places itself in the CRUSH map on boot; this only pins the
+# weight, so a refusal (it raced the OSD's own update) is not fatal.
+ceph --connect-timeout 10 osd crush add "osd.$OSD_ID" 1.0 root=default host=localhost >/dev/null 2>&1 || true
 mkdir -p "$DIR/rgw"
 radosgw -n client.rgw.a 2>>"$DIR/log/daemons.err"
 
