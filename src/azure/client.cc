@@ -1,25 +1,17 @@
 // azure::Client: creation, request building and signing, and the retry loop.
 #include <algorithm>
 #include <chrono>
-#include <random>
+#include <optional>
 
 #include "azure/client_impl.h"
 #include "azure/wire.h"
 #include "core/logging.h"
 #include "strata/azure/shared_key.h"
+#include "strata/http/retry.h"
 #include "strata/runtime/io.h"
 
 namespace strata::azure {
 namespace {
-
-std::chrono::milliseconds Backoff(const RetryOptions& retry, int attempt) {
-  int64_t cap = retry.initial_backoff.count();
-  for (int i = 0; i < attempt && cap < retry.max_backoff.count(); ++i) cap *= 2;
-  cap = std::min<int64_t>(cap, retry.max_backoff.count());
-  thread_local std::mt19937_64 rng(std::random_device{}());
-  std::uniform_int_distribution<int64_t> dist(0, std::max<int64_t>(cap, 0));
-  return std::chrono::milliseconds(dist(rng));  // full jitter
-}
 
 std::string EncodedQuery(
     const std::vector<std::pair<std::string, std::string>>& query) {
@@ -138,10 +130,9 @@ Result<http::Request> ClientImpl::Build(const Call& call) const {
 }
 
 Task<Result<http::Response>> ClientImpl::Execute(Call call) {
-  const RetryOptions& retry = options_.retry;
   const std::string what = Describe(call);
-  auto deadline = std::chrono::steady_clock::now() + retry.max_total;
-  for (int attempt = 0;; ++attempt) {
+  http::RetryState retry(options_.retry);
+  for (;;) {
     if (call.stop.stop_requested())
       co_return CancelledError(what + ": cancelled");
     Result<http::Request> req = Build(call);
@@ -157,21 +148,11 @@ Task<Result<http::Response>> ClientImpl::Execute(Call call) {
       st = ResponseError(*resp, call, what);
       if (call.uncertain && resp->status >= 500) *call.uncertain = true;
     }
-    bool last = attempt + 1 >= retry.max_attempts;
-    std::chrono::milliseconds pause = Backoff(retry, attempt);
-    if (!st.retryable() || last ||
-        std::chrono::steady_clock::now() + pause > deadline) {
-      if (st.retryable() && attempt > 0) {
-        co_return Status(st.code(),
-                         std::string(st.message()) + " (after " +
-                             std::to_string(attempt + 1) + " attempts)",
-                         st.sys_errno(), true);
-      }
-      co_return st;
-    }
-    Logger().debug("azure: retrying {} after {} ms: {}", what, pause.count(),
+    std::optional<std::chrono::milliseconds> pause = retry.NextDelay(st);
+    if (!pause) co_return retry.Final(st);
+    Logger().debug("azure: retrying {} after {} ms: {}", what, pause->count(),
                    st.ToString());
-    (co_await runtime::SleepFor(pause)).IgnoreError();
+    (co_await runtime::SleepFor(*pause)).IgnoreError();
   }
 }
 

@@ -48,16 +48,12 @@
 #include "strata/core/result.h"
 #include "strata/core/task.h"
 #include "strata/http/client.h"
+#include "strata/http/retry.h"
 
 namespace strata::azure {
 
-struct RetryOptions {
-  RetryOptions() {}
-  int max_attempts = 6;  // total tries, >= 1
-  std::chrono::milliseconds initial_backoff{100};
-  std::chrono::milliseconds max_backoff{5'000};
-  std::chrono::milliseconds max_total{120'000};  // give up after this long
-};
+// Backoff and budget of retries (see strata/http/retry.h).
+using RetryOptions = http::RetryOptions;
 
 struct ClientOptions {
   ClientOptions() {}

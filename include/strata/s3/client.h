@@ -36,17 +36,13 @@
 #include "strata/core/result.h"
 #include "strata/core/task.h"
 #include "strata/http/client.h"
+#include "strata/http/retry.h"
 #include "strata/s3/credentials.h"
 
 namespace strata::s3 {
 
-struct RetryOptions {
-  RetryOptions() {}
-  int max_attempts = 6;  // total tries, >= 1
-  std::chrono::milliseconds initial_backoff{100};
-  std::chrono::milliseconds max_backoff{5'000};
-  std::chrono::milliseconds max_total{120'000};  // give up after this long
-};
+// Backoff and budget of retries (see strata/http/retry.h).
+using RetryOptions = http::RetryOptions;
 
 enum class ChecksumAlgorithm { kNone, kCrc32c, kCrc64Nvme, kSha256 };
 // "crc32c", "crc64nvme", "sha256", "none"; kInvalidArgument otherwise.

@@ -1,10 +1,10 @@
-// S3 retry policy (see retry.h).
-#include "s3/retry.h"
+// The shared retry policy (see strata/http/retry.h).
+#include "strata/http/retry.h"
 
 #include <algorithm>
 #include <string>
 
-namespace strata::s3 {
+namespace strata::http {
 namespace {
 
 std::mt19937_64& ThreadRng() {
@@ -56,4 +56,4 @@ Status RetryState::Final(const Status& status) const {
                 status.retryable());
 }
 
-}  // namespace strata::s3
+}  // namespace strata::http

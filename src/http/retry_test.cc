@@ -1,13 +1,13 @@
 // Retry policy: backoff bounds (exponential, capped, full jitter) and the
 // retry decision.
-#include "s3/retry.h"
+#include "strata/http/retry.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <set>
 
-namespace strata::s3 {
+namespace strata::http {
 namespace {
 
 using std::chrono::milliseconds;
@@ -73,4 +73,4 @@ TEST(RetryTest, TotalTimeBoundsRetries) {
 }
 
 }  // namespace
-}  // namespace strata::s3
+}  // namespace strata::http
