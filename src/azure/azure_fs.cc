@@ -280,32 +280,6 @@ Result<std::shared_ptr<fs::FileSystem>> NewAzureFileSystem(
       new AzureFileSystem(std::move(client), std::move(options)));
 }
 
-namespace {
-
-Result<std::shared_ptr<fs::FileSystem>> FromUri(const fs::Uri& uri) {
-  AzureFileSystemOptions options;
-  Settings& s = options.client.settings;
-  auto get = [&uri](const char* name) {
-    auto it = uri.query.find(name);
-    return it == uri.query.end() ? std::string() : it->second;
-  };
-  s.connection_string = get("connection_string");
-  s.account = get("account");
-  s.key = get("key");
-  s.sas_token = get("sas");
-  s.endpoint = get("endpoint");
-  return NewAzureFileSystem(std::move(options));
-}
-
-}  // namespace
-
-Status RegisterSchemes() {
-  // One FileSystem serves every container: az://c/b is "/c/b" inside it.
-  fs::SchemeOptions scheme_options;
-  scheme_options.authority_in_path = true;
-  Status st = fs::RegisterScheme("az", FromUri, scheme_options);
-  if (st.code() == StatusCode::kAlreadyExists) return Status::OK();
-  return st;
-}
+// RegisterSchemes (az://) lives in azure_registry.cc.
 
 }  // namespace strata::azure

@@ -61,8 +61,8 @@ Result<std::shared_ptr<fs::FileSystem>> NewAzureFileSystem(
 
 // Registers az:// with the URI registry: the authority is the container and
 // the FileSystemRef path "/<container>/<blob>". Query parameters override
-// the environment: account, key, sas, endpoint, connection_string.
-// Idempotent.
+// the environment: account, account_key (alias key), sas_token (alias sas),
+// endpoint, connection_string; any other is kInvalidArgument. Idempotent.
 Status RegisterSchemes();
 
 }  // namespace strata::azure

@@ -1,0 +1,160 @@
+// Metadata schema: key layout, record round trips, corrupt records, schema
+// version and inode allocation.
+#include "vfs/schema.h"
+
+#include <set>
+
+#include "strata/core/when_all.h"
+#include "vfs/namespace_test_util.h"
+
+namespace strata::vfs::testing {
+namespace {
+
+using schema::DecodeDirState;
+using schema::DecodeEntry;
+using schema::DirState;
+using schema::Entry;
+
+TEST(NamespaceSchemaTest, KeysAreFixedWidthHex) {
+  EXPECT_EQ(schema::DentKey(0x2a, "name"), "dent/000000000000002a/name");
+  EXPECT_EQ(schema::DentPrefix(1), "dent/0000000000000001/");
+  EXPECT_EQ(schema::DirKey(0xffffffffffffffffULL), "dir/ffffffffffffffff");
+  // Byte order is numeric order.
+  EXPECT_LT(schema::DentPrefix(9), schema::DentPrefix(10));
+  EXPECT_LT(schema::DirKey(0xff), schema::DirKey(0x100));
+}
+
+TEST(NamespaceSchemaTest, EntryRoundTrips) {
+  Entry e;
+  e.ino = 42;
+  e.dir = false;
+  e.size = 4096;
+  e.mtime_ns = 1790000000123456789;
+  e.etag = "\"9b2cf535\"";
+  e.synced_ns = 1790000000200000000;
+  auto back = DecodeEntry("k", schema::EncodeEntry(e));
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(*back, e);
+  e.dir = true;
+  e.etag.clear();
+  back = DecodeEntry("k", schema::EncodeEntry(e));
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(*back, e);
+}
+
+TEST(NamespaceSchemaTest, EntryIgnoresUnknownFieldsAndDefaultsMissingOnes) {
+  auto e = DecodeEntry("k", R"({"ino":7,"future":[1,2],"dir":true})");
+  ASSERT_THAT(e, IsOk());
+  EXPECT_EQ(e->ino, 7u);
+  EXPECT_TRUE(e->dir);
+  EXPECT_EQ(e->size, 0u);
+  EXPECT_TRUE(e->etag.empty());
+}
+
+TEST(NamespaceSchemaTest, CorruptEntriesAreDataLossNamingTheKey) {
+  for (const char* bad :
+       {"", "{", "null", "[]", "42", R"({"dir":false})", R"({"ino":0})",
+        R"({"ino":-1})", R"({"ino":1.5})", R"({"ino":"1"})",
+        R"({"ino":1,"dir":"yes"})", R"({"ino":1,"size":-1})",
+        R"({"ino":1,"mtime":"x"})", R"({"ino":1,"etag":5})",
+        R"({"ino":1,"synced":18446744073709551615})", "\xff\xfe"}) {
+    auto e = DecodeEntry("dent/0000000000000001/x", bad);
+    EXPECT_THAT(e, StatusIs(StatusCode::kDataLoss)) << bad;
+    EXPECT_THAT(Message(e.status()), HasSubstr("dent/0000000000000001/x"));
+  }
+}
+
+TEST(NamespaceSchemaTest, DirStateRoundTripsAndRejectsGarbage) {
+  DirState s;
+  s.listed_ns = 123456789;
+  auto back = DecodeDirState("dir/1", schema::EncodeDirState(s));
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(*back, s);
+  EXPECT_THAT(DecodeDirState("dir/1", "{}"), IsOk());
+  for (const char* bad : {"", "[]", R"({"listed":"soon"})", "{\"listed\":"}) {
+    EXPECT_THAT(DecodeDirState("dir/1", bad), StatusIs(StatusCode::kDataLoss))
+        << bad;
+  }
+}
+
+TEST(NamespaceSchemaTest, EntryInfoConversions) {
+  fs::FileInfo info;
+  info.path = "/ignored";
+  info.size = 9;
+  info.mtime = schema::FromUnixNanos(1700000000000000123);
+  info.etag = "e";
+  Entry e = schema::InfoToEntry(info);
+  EXPECT_EQ(e.size, 9u);
+  EXPECT_EQ(e.mtime_ns, 1700000000000000123);
+  fs::FileInfo again = schema::EntryToInfo(e, "/v");
+  EXPECT_EQ(again.path, "/v");
+  EXPECT_EQ(again.size, 9u);
+  EXPECT_EQ(again.mtime, info.mtime);
+  EXPECT_EQ(again.etag, "e");
+  Entry other = e;
+  EXPECT_TRUE(schema::SameObject(e, other));
+  other.etag = "f";
+  EXPECT_FALSE(schema::SameObject(e, other));
+}
+
+class NamespaceSchemaStoreTest : public NamespaceFixture {};
+
+TEST_F(NamespaceSchemaStoreTest, VersionIsWrittenOnceAndNewerIsRefused) {
+  ASSERT_THAT(Run(schema::EnsureSchemaVersion(store_)), IsOk());
+  ASSERT_THAT(Run(schema::EnsureSchemaVersion(store_)), IsOk());
+  auto kv = Run(store_->Get(std::string(schema::kVersionKey)));
+  ASSERT_THAT(kv, IsOk());
+  ASSERT_TRUE(kv->has_value());
+  EXPECT_EQ((*kv)->value, R"({"version":1})");
+  ASSERT_THAT(Run(store_->Put("meta/version", R"({"version":2})")), IsOk());
+  EXPECT_THAT(Run(schema::EnsureSchemaVersion(store_)),
+              StatusIs(StatusCode::kFailedPrecondition));
+  NamespaceOptions options;
+  options.root_uri = root_uri_;
+  EXPECT_THAT(Run(Namespace::Create(store_, options)),
+              StatusIs(StatusCode::kFailedPrecondition));
+  ASSERT_THAT(Run(store_->Put("meta/version", "garbage")), IsOk());
+  EXPECT_THAT(Run(schema::EnsureSchemaVersion(store_)),
+              StatusIs(StatusCode::kDataLoss));
+}
+
+Task<Result<std::vector<uint64_t>>> AllocateMany(schema::InodeAllocator* a,
+                                                 int n) {
+  std::vector<uint64_t> out;
+  for (int i = 0; i < n; ++i) {
+    auto ino = co_await a->Allocate();
+    if (!ino.ok()) co_return ino.status();
+    out.push_back(*ino);
+  }
+  co_return out;
+}
+
+TEST_F(NamespaceSchemaStoreTest, InodesAreUniqueAcrossAllocators) {
+  schema::InodeAllocator a(store_);
+  schema::InodeAllocator b(store_);
+  std::vector<Task<Result<std::vector<uint64_t>>>> tasks;
+  for (int i = 0; i < 4; ++i) {
+    tasks.push_back(AllocateMany(i % 2 ? &a : &b, 150));
+  }
+  auto results = Run(WhenAll(std::move(tasks)));
+  std::set<uint64_t> seen;
+  for (const auto& r : results) {
+    ASSERT_THAT(r, IsOk());
+    for (uint64_t ino : *r) {
+      EXPECT_NE(ino, 0u);
+      EXPECT_TRUE(seen.insert(ino).second) << ino;
+    }
+  }
+  EXPECT_EQ(seen.size(), 600u);
+  // A restarted allocator continues after every reserved block.
+  schema::InodeAllocator c(store_);
+  auto next = Run(c.Allocate());
+  ASSERT_THAT(next, IsOk());
+  EXPECT_GT(*next, *seen.rbegin());
+  ASSERT_THAT(Run(store_->Put("meta/next_ino", R"({"next":"many"})")), IsOk());
+  schema::InodeAllocator d(store_);
+  EXPECT_THAT(Run(d.Allocate()), StatusIs(StatusCode::kDataLoss));
+}
+
+}  // namespace
+}  // namespace strata::vfs::testing
