@@ -62,9 +62,9 @@ struct MoveResult {
 
 // What Sync found.
 struct SyncResult {
-  uint64_t added = 0;    // entries new in the backend
-  uint64_t removed = 0;  // cached entries the backend no longer has
-  uint64_t updated = 0;  // entries whose size, mtime or etag changed
+  uint64_t added = 0;        // entries new in the backend
+  uint64_t removed = 0;      // cached entries the backend no longer has
+  uint64_t updated = 0;      // entries whose size, mtime or etag changed
   uint64_t directories = 0;  // directories listed
 };
 
