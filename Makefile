@@ -3,7 +3,7 @@ BUILD   ?= build
 JOBS    ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test test-full bench bench-journal bench-s3 lint format install-check clean
+.PHONY: all deps configure build run test test-full bench bench-local bench-journal bench-s3 bench-meta lint format install-check clean
 
 all: build
 
@@ -18,8 +18,14 @@ configure: deps
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The main job: a short local I/O benchmark suite on both runtimes.
+# The main job: `strata server` (the unified namespace over gRPC) on
+# embedded defaults, in the foreground; prints how to use `strata fs` first.
 run: build
+	bash scripts/run-server.sh $(BUILD)/bin/strata
+
+# A short local I/O benchmark suite on both runtimes (what `make run` did
+# before the server existed).
+bench-local: build
 	bash scripts/bench-suite.sh $(BUILD)/bin/strata
 
 # Every test: unit tests on both runtimes, ASan+UBSan, TSan, fuzz smoke,
@@ -42,6 +48,11 @@ bench-journal: build
 # strata vs aws-cli v2 and rclone against radosgw, same run.
 bench-s3: build
 	bash bench/s3_vs_peers.sh --strata $(BUILD)/bin/strata
+
+# Namespace operation rates through gRPC vs an empty call, against a
+# server started for the run (see docs/benchmarks.md).
+bench-meta: build
+	bash bench/meta_vs_ping.sh --strata $(BUILD)/bin/strata
 
 lint: configure
 	bash scripts/lint.sh $(BUILD)

@@ -95,8 +95,8 @@ run_ctest "unit (poll)" "$BUILD" unit STRATA_IO_URING=off CTEST_PARALLEL_LEVEL=2
 # both the sanitizers and libFuzzer's coverage instrumentation.
 if step "build asan+ubsan (+fuzz targets)" configure_variant "$BUILD-asan" \
     -DCMAKE_CXX_COMPILER=clang++ -DSTRATA_SANITIZE=address,undefined -DSTRATA_BUILD_FUZZ=ON \
-    -DSTRATA_LAYERS="core;runtime;fs;journal;stream;http;s3;azure" \
-    -DSTRATA_TEST_LAYERS="core;runtime;fs;journal;stream;http;s3;azure;cli"; then
+    -DSTRATA_LAYERS="core;runtime;fs;journal;stream;http;s3;azure;vfs" \
+    -DSTRATA_TEST_LAYERS="core;runtime;fs;journal;stream;http;s3;azure;vfs;server;cli"; then
   # Sanitized runs simulate a tenth of the crashes and kills.
   run_ctest "unit asan+ubsan (io_uring)" "$BUILD-asan" unit STRATA_IO_URING=auto STRATA_CRASH_SCALE=10 STRATA_KILL_ITERATIONS=10 CTEST_PARALLEL_LEVEL=2
   run_ctest "unit asan+ubsan (poll)" "$BUILD-asan" unit STRATA_IO_URING=off STRATA_CRASH_SCALE=10 STRATA_KILL_ITERATIONS=10 CTEST_PARALLEL_LEVEL=2

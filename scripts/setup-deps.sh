@@ -18,6 +18,8 @@ PACKAGES=(
   libcurl4-openssl-dev libpugixml-dev  # the HTTP client and S3/Azure XML
   ceph-mon ceph-osd radosgw ceph-common  # the S3 test server (scripts/start-rgw.sh)
   awscli azure-cli rclone  # cross-client checks and bench/s3_vs_peers.sh
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc  # strata server
+  libtomlplusplus-dev  # strata server --config FILE.toml
 )
 # Azurite (the Azure test server) comes from npm; Debian's nodejs/npm only
 # when no node toolchain is installed already (a newer one conflicts).

@@ -134,6 +134,9 @@ void AddBenchCommands(CLI::App& app, Invocation* invocation) {
   bench->require_subcommand(1);
   AddBenchLocalCommand(*bench, invocation);
   AddBenchStreamsCommand(*bench, invocation);
+#if STRATA_HAVE_SERVER
+  AddBenchMetaCommand(*bench, invocation);
+#endif
 }
 
 }  // namespace strata::cli

@@ -51,6 +51,16 @@ void AddPresignCommand(CLI::App& app, Invocation* invocation);
 // encode, decode, hash, ec
 void AddStreamCommands(CLI::App& app, Invocation* invocation);
 
+#if STRATA_HAVE_SERVER
+// server --data-dir DIR --listen ADDR [--config FILE.toml] ...
+void AddServerCommand(CLI::App& app, Invocation* invocation);
+// fs mount|unmount|mounts|ls|stat|mkdir|rm|mv|cp|cat|copy-from-local|
+// copy-to-local|sync: the client of `strata server`.
+void AddFsCommands(CLI::App& app, Invocation* invocation);
+// bench meta --server ADDR --clients C --ops N [--json]
+void AddBenchMetaCommand(CLI::App& bench, Invocation* invocation);
+#endif
+
 // Prints "strata: <message>" as one line on stderr (newlines in the message
 // are replaced by spaces).
 void PrintError(std::string_view message);

@@ -42,6 +42,10 @@ void BuildApp(CLI::App& app, Invocation* invocation) {
   AddStreamCommands(app, invocation);
   AddPresignCommand(app, invocation);
   AddVersionCommand(app, invocation);
+#if STRATA_HAVE_SERVER
+  AddServerCommand(app, invocation);
+  AddFsCommands(app, invocation);
+#endif
 }
 
 // Creates the runtime, runs the command and reports its outcome.
