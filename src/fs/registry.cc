@@ -23,7 +23,24 @@ bool IsRegistrableScheme(const std::string& scheme) {
   return true;
 }
 
+// kInvalidArgument naming the first query parameter of `uri`, for schemes
+// that take none: an option they would silently ignore (say a misspelt
+// "readonly") must not go unnoticed. Only names are quoted: values may be
+// secrets.
+Status CheckNoQuery(const Uri& uri) {
+  if (uri.query.empty()) return Status::OK();
+  return InvalidArgumentError(uri.scheme + ":// takes no query parameters: '" +
+                              uri.query.begin()->first + "'");
+}
+
+Result<std::shared_ptr<FileSystem>> OpenLocal(
+    const std::shared_ptr<FileSystem>& local, const Uri& uri) {
+  STRATA_RETURN_IF_ERROR(CheckNoQuery(uri));
+  return local;
+}
+
 Result<std::shared_ptr<FileSystem>> OpenMemory(const Uri& uri) {
+  STRATA_RETURN_IF_ERROR(CheckNoQuery(uri));
   if (uri.authority.empty()) {
     return InvalidArgumentError("invalid URI '" + uri.ToString() +
                                 "': mem:// needs a store name, as in "
@@ -84,9 +101,7 @@ class SchemeRegistry {
   SchemeRegistry() {
     std::shared_ptr<FileSystem> local = NewLocalFileSystem();
     factories_.emplace(
-        "file", Entry{[local](const Uri&) {
-                        return Result<std::shared_ptr<FileSystem>>(local);
-                      },
+        "file", Entry{[local](const Uri& uri) { return OpenLocal(local, uri); },
                       SchemeOptions()});
     factories_.emplace("mem", Entry{&OpenMemory, SchemeOptions()});
   }

@@ -22,6 +22,7 @@ using conformance::IsOk;
 using conformance::StatusIs;
 using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
 
@@ -121,6 +122,34 @@ TEST(RegistryTest, MemWithoutStoreNameIsInvalid) {
   EXPECT_THAT(ref, StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(Message(ref.status()), HasSubstr("mem:///a/b"));
   EXPECT_THAT(Message(ref.status()), HasSubstr("store name"));
+}
+
+TEST(RegistryTest, FileAndMemRefuseQueryParametersNamingThem) {
+  // An option these schemes would ignore (a misspelt "readonly", a
+  // credential) is an error, naming the parameter but never its value.
+  struct Case {
+    const char* uri;
+    const char* scheme;
+    const char* name;
+  };
+  for (const Case& c :
+       {Case{"file:///tmp?ReadOnly=true", "file://", "ReadOnly"},
+        Case{"file:///tmp/x?read_only", "file://", "read_only"},
+        Case{"mem://registry-query/?bogus=1", "mem://", "bogus"},
+        Case{"mem://registry-query/a?secret_key=SECRETVALUE123", "mem://",
+             "secret_key"}}) {
+    Result<FileSystemRef> ref = OpenFileSystem(c.uri);
+    EXPECT_THAT(ref, StatusIs(StatusCode::kInvalidArgument)) << c.uri;
+    std::string message = Message(ref.status());
+    EXPECT_THAT(message,
+                HasSubstr(std::string(c.scheme) +
+                          " takes no query parameters: '" + c.name + "'"))
+        << c.uri;
+    EXPECT_THAT(message, Not(HasSubstr("SECRETVALUE123"))) << c.uri;
+  }
+  // Without a query both still open.
+  EXPECT_THAT(OpenFileSystem("file:///tmp"), IsOk());
+  EXPECT_THAT(OpenFileSystem("mem://registry-query/a"), IsOk());
 }
 
 TEST(RegistryTest, UnknownSchemeListsTheKnownOnes) {

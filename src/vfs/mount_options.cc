@@ -29,8 +29,9 @@ std::string ToLower(std::string_view s) {
 }
 
 Result<bool> ParseBool(const std::string& key, const std::string& value) {
-  if (value.empty() || value == "true" || value == "1") return true;
-  if (value == "false" || value == "0") return false;
+  std::string lower = ToLower(value);
+  if (lower.empty() || lower == "true" || lower == "1") return true;
+  if (lower == "false" || lower == "0") return false;
   return InvalidArgumentError("mount option " + key + "=" + value +
                               ": expected true or false");
 }
@@ -51,11 +52,12 @@ Result<std::chrono::milliseconds> ParseInterval(const std::string& value) {
                                 " (expected 0, never, or a number with a "
                                 "unit ms, s, m or h, as in 30s)");
   };
-  if (value == kNever) return kSyncNever;
-  if (value == "0") return kSyncAlways;
+  std::string lower = ToLower(value);
+  if (lower == kNever) return kSyncNever;
+  if (lower == "0") return kSyncAlways;
   int64_t number = 0;
-  const char* begin = value.data();
-  const char* end = value.data() + value.size();
+  const char* begin = lower.data();
+  const char* end = lower.data() + lower.size();
   auto [next, ec] = std::from_chars(begin, end, number);
   if (ec != std::errc() || next == begin || number < 0) {
     return bad("not a non-negative number");
@@ -79,6 +81,19 @@ std::string FormatInterval(std::chrono::milliseconds interval) {
   return std::to_string(ms) + "ms";
 }
 
+// The canonical name of a namespace option key (matched case-insensitively,
+// with "read_only" and "read-only" spelling "readonly"); empty for a
+// backend option.
+std::string_view NamespaceOption(const std::string& key) {
+  std::string lower = ToLower(key);
+  if (lower == kReadonly || lower == "read_only" || lower == "read-only") {
+    return kReadonly;
+  }
+  if (lower == kShared) return kShared;
+  if (lower == kSyncInterval) return kSyncInterval;
+  return {};
+}
+
 }  // namespace
 
 Result<MountOptions> MountOptions::Parse(
@@ -88,11 +103,12 @@ Result<MountOptions> MountOptions::Parse(
     if (key.empty()) {
       return InvalidArgumentError("mount option with an empty name");
     }
-    if (key == kReadonly) {
+    std::string_view option = NamespaceOption(key);
+    if (option == kReadonly) {
       STRATA_ASSIGN_OR_RETURN(out.readonly, ParseBool(key, value));
-    } else if (key == kShared) {
+    } else if (option == kShared) {
       STRATA_ASSIGN_OR_RETURN(out.shared, ParseBool(key, value));
-    } else if (key == kSyncInterval) {
+    } else if (option == kSyncInterval) {
       STRATA_ASSIGN_OR_RETURN(out.sync_interval, ParseInterval(value));
     } else {
       out.backend[key] = value;

@@ -38,6 +38,35 @@ TEST(MountOptionsTest, ParsesFlagsAndKeepsBackendOptions) {
   }
 }
 
+TEST(MountOptionsTest, NamespaceOptionsMatchCaseInsensitively) {
+  // None of these may fall through to the backend, where file:// and mem://
+  // would ignore them and leave the mount writable.
+  for (const char* key : {"readonly", "ReadOnly", "READONLY", "read_only",
+                          "Read_Only", "read-only", "READ-ONLY"}) {
+    auto o = MountOptions::Parse({{key, "true"}});
+    ASSERT_TRUE(o.ok()) << key << ": " << o.status().ToString();
+    EXPECT_TRUE(o->readonly) << key;
+    EXPECT_TRUE(o->backend.empty()) << key;
+  }
+  auto o = MountOptions::Parse(
+      {{"Shared", "TRUE"}, {"Sync_Interval", "30s"}, {"Region", "r"}});
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_TRUE(o->shared);
+  EXPECT_EQ(o->sync_interval, milliseconds(30000));
+  EXPECT_THAT(o->backend, ElementsAre(Pair("Region", "r")));
+  EXPECT_FALSE(MountOptions::Parse({{"READ_ONLY", "False"}})->readonly);
+  EXPECT_EQ(MountOptions::Parse({{"SYNC_INTERVAL", "NEVER"}})->sync_interval,
+            kSyncNever);
+  EXPECT_EQ(MountOptions::Parse({{"sync_interval", "2S"}})->sync_interval,
+            milliseconds(2000));
+  // ToPairs writes the canonical spelling.
+  EXPECT_THAT(MountOptions::Parse({{"Read-Only", ""}})->ToPairs(),
+              ElementsAre(Pair("readonly", "true")));
+  Status bad = ParseStatus({{"Read_Only", "perhaps"}});
+  EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.message()), HasSubstr("Read_Only=perhaps"));
+}
+
 TEST(MountOptionsTest, ParsesSyncIntervals) {
   struct Case {
     const char* text;

@@ -1,12 +1,12 @@
-// MountTable: an immutable snapshot of the mounts, swapped under a mutex by
-// the (serialised) writers, and persisted in the MetaStore before each swap.
+// MountTable: an immutable snapshot of the mounts, swapped atomically by the
+// (serialised) writers, and persisted in the MetaStore before each swap.
 
 #include "strata/vfs/mount_table.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <chrono>
-#include <mutex>
 #include <utility>
 
 #include "strata/runtime/semaphore.h"
@@ -41,6 +41,18 @@ const MountEntry* LongestPrefix(const Snapshot& snap, std::string_view path) {
   }
 }
 
+// kFailedPrecondition when a mount lies strictly below `path`: mounting
+// above it would hide it from resolution and bypass the rules it passed.
+Status CheckNothingMountedBelow(const std::string& path, const Snapshot& snap) {
+  for (auto it = snap.upper_bound(path); it != snap.end(); ++it) {
+    if (!IsWithin(it->first, path)) continue;
+    return FailedPreconditionError("mount point " + path + ": mount " +
+                                   it->first + " lies below it; unmount " +
+                                   it->first + " first");
+  }
+  return Status::OK();
+}
+
 Resolved ResolveIn(const MountEntry& entry, std::string_view path) {
   Resolved out;
   out.mount = entry.mount;
@@ -63,13 +75,11 @@ class MountTable::Impl final {
         snapshot_(std::make_shared<const Snapshot>()) {}
 
   std::shared_ptr<const Snapshot> snapshot() const {
-    std::lock_guard lock(mu_);
-    return snapshot_;
+    return snapshot_.load(std::memory_order_acquire);
   }
 
   void Publish(std::shared_ptr<const Snapshot> next) {
-    std::lock_guard lock(mu_);
-    snapshot_ = std::move(next);
+    snapshot_.store(std::move(next), std::memory_order_release);
   }
 
   Result<fs::FileSystemRef> OpenBackend(const MountPoint& mount) const {
@@ -79,7 +89,8 @@ class MountTable::Impl final {
     }
     if (r.ok()) return r;
     return mount_rules::ScrubSecrets(r.status(), mount.options)
-        .WithContext("mount " + mount.path + " (" + mount.uri + ")");
+        .WithContext("mount " + mount.path + " (" +
+                     mount_rules::UriForMessages(mount.uri) + ")");
   }
 
   Task<Status> Load();
@@ -101,8 +112,9 @@ class MountTable::Impl final {
   std::function<Task<Result<uint64_t>>()> allocate_ino_;
   FileSystemOpener opener_;
   runtime::Semaphore writer_{1};  // serialises Mount and Unmount
-  mutable std::mutex mu_;         // guards snapshot_ (the pointer only)
-  std::shared_ptr<const Snapshot> snapshot_;
+  // Readers load it without a mutex; only the writer (holding writer_, or
+  // Open before the table is shared) stores.
+  std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
 };
 
 // Reads every record and opens every backend (no backend I/O).
@@ -126,7 +138,11 @@ Task<Status> MountTable::Impl::Load() {
 
 uint64_t MountTable::Impl::IdFloor() const {
   uint64_t floor = 1;
-  for (const auto& [path, entry] : *snapshot()) {
+  // Held for the whole loop: a temporary in a range-for's initialiser dies
+  // before the body runs (until C++23), and a writer may drop the last
+  // other reference meanwhile.
+  std::shared_ptr<const Snapshot> snap = snapshot();
+  for (const auto& [path, entry] : *snap) {
     floor = std::max(floor, entry.mount->id + 1);
   }
   return floor;
@@ -139,8 +155,12 @@ Task<Status> MountTable::Impl::EnsureRoot(std::string root_uri) {
     MountPoint root;
     root.path.assign(1, '/');
     root.uri = root_uri;
-    STRATA_CO_ASSIGN_OR_RETURN(fs::Uri parsed, fs::Uri::Parse(root_uri));
-    STRATA_CO_RETURN_IF_ERROR(mount_rules::CheckNoSecretsInUri(parsed));
+    Result<fs::Uri> parsed = fs::Uri::Parse(root_uri);
+    if (!parsed.ok()) {
+      co_return mount_rules::ScrubMountError(parsed.status(), root_uri,
+                                             MountOptions());
+    }
+    STRATA_CO_RETURN_IF_ERROR(mount_rules::CheckNoSecretsInUri(*parsed));
     STRATA_CO_ASSIGN_OR_RETURN(fs::FileSystemRef backend, OpenBackend(root));
     STRATA_CO_RETURN_IF_ERROR(
         co_await mount_rules::PrepareRoot(backend, root_uri));
@@ -173,8 +193,11 @@ Task<Result<MountPoint>> MountTable::Impl::Mount(std::string path,
                                                  std::string uri,
                                                  MountOptions options) {
   runtime::Semaphore::Permit permit = co_await writer_.Acquire();
-  co_return co_await MountLocked(std::move(path), std::move(uri),
-                                 std::move(options));
+  Result<MountPoint> mounted = co_await MountLocked(path, uri, options);
+  if (mounted.ok()) co_return mounted;
+  // Whatever failed, the message must not echo the URI's query string or a
+  // secret option.
+  co_return mount_rules::ScrubMountError(mounted.status(), uri, options);
 }
 
 Task<Result<MountPoint>> MountTable::Impl::MountLocked(std::string path,
@@ -184,12 +207,14 @@ Task<Result<MountPoint>> MountTable::Impl::MountLocked(std::string path,
   STRATA_CO_ASSIGN_OR_RETURN(candidate.path, NormalizeVirtualPath(path));
   candidate.uri = std::move(uri);
   candidate.options = std::move(options);
-  STRATA_CO_ASSIGN_OR_RETURN(fs::Uri parsed, fs::Uri::Parse(candidate.uri));
+  STRATA_CO_ASSIGN_OR_RETURN(fs::Uri parsed,
+                             mount_rules::ParseMountUri(candidate.uri));
   std::shared_ptr<const Snapshot> snap = snapshot();
   STRATA_CO_RETURN_IF_ERROR(co_await CheckMountRules(candidate, parsed, *snap));
   STRATA_CO_ASSIGN_OR_RETURN(fs::FileSystemRef backend, OpenBackend(candidate));
   STRATA_CO_RETURN_IF_ERROR(mount_rules::ScrubSecrets(
-      co_await mount_rules::CheckReachable(backend, candidate.uri),
+      co_await mount_rules::CheckReachable(
+          backend, mount_rules::UriForMessages(candidate.uri)),
       candidate.options));
   Resolved parent =
       ResolveIn(*LongestPrefix(*snap, candidate.path), candidate.path);
@@ -211,6 +236,7 @@ Task<Status> MountTable::Impl::CheckMountRules(const MountPoint& candidate,
                                  " is already mounted (" +
                                  existing->second.mount->uri + ")");
   }
+  STRATA_CO_RETURN_IF_ERROR(CheckNothingMountedBelow(candidate.path, snap));
   const MountEntry* parent = LongestPrefix(snap, candidate.path);
   if (parent == nullptr) co_return InternalError("mount table has no root");
   if (parent->mount->options.readonly) {
@@ -292,7 +318,8 @@ Task<Status> MountTable::Unmount(std::string path) {
 
 std::vector<MountPoint> MountTable::List() const {
   std::vector<MountPoint> out;
-  for (const auto& [path, entry] : *impl_->snapshot()) {
+  std::shared_ptr<const Snapshot> snap = impl_->snapshot();  // see IdFloor
+  for (const auto& [path, entry] : *snap) {
     out.push_back(*entry.mount);
   }
   return out;
@@ -309,7 +336,8 @@ Result<Resolved> MountTable::Resolve(std::string_view path) const {
 std::vector<std::string> MountTable::MountedNamesUnder(
     std::string_view dir) const {
   std::vector<std::string> out;
-  for (const auto& [path, entry] : *impl_->snapshot()) {
+  std::shared_ptr<const Snapshot> snap = impl_->snapshot();  // see IdFloor
+  for (const auto& [path, entry] : *snap) {
     if (path == dir || !IsWithin(path, dir)) continue;
     std::string relative = RelativeTo(path, dir);  // "/name/..."
     std::string name = relative.substr(1, relative.find('/', 1) - 1);
@@ -321,7 +349,8 @@ std::vector<std::string> MountTable::MountedNamesUnder(
 }
 
 bool MountTable::IsMountPointOrAncestor(std::string_view path) const {
-  for (const auto& [mount_path, entry] : *impl_->snapshot()) {
+  std::shared_ptr<const Snapshot> snap = impl_->snapshot();  // see IdFloor
+  for (const auto& [mount_path, entry] : *snap) {
     if (IsWithin(mount_path, path)) return true;
   }
   return false;

@@ -96,6 +96,40 @@ std::string JoinNames(const std::vector<std::string>& names) {
 
 }  // namespace
 
+std::string UriForMessages(std::string_view uri) {
+  return std::string(uri.substr(0, uri.find('?')));
+}
+
+Result<fs::Uri> ParseMountUri(const std::string& uri) {
+  std::string shown = UriForMessages(uri);
+  if (uri.find("://") == std::string::npos) {
+    return InvalidArgumentError(
+        "mount URI \"" + shown +
+        "\" has no scheme (use file:///abs/path, mem://name/, "
+        "s3://bucket/prefix, az://container/prefix)");
+  }
+  Result<fs::Uri> parsed = fs::Uri::Parse(uri);
+  if (parsed.ok() || shown.size() == uri.size()) return parsed;
+  // The error may quote the query string: report it from the part before.
+  Result<fs::Uri> without_query = fs::Uri::Parse(shown);
+  if (!without_query.ok()) return without_query.status();
+  return InvalidArgumentError("mount URI \"" + shown +
+                              "\": malformed query string (not shown: it may "
+                              "hold secrets)");
+}
+
+Status ScrubMountError(const Status& status, const std::string& uri,
+                       const MountOptions& options) {
+  Status scrubbed = ScrubSecrets(status, options);
+  size_t query_at = uri.find('?');
+  if (scrubbed.ok() || query_at == std::string::npos) return scrubbed;
+  std::string message(scrubbed.message());
+  std::string before = message;
+  ReplaceAll(&message, uri.substr(query_at + 1));
+  if (message == before) return scrubbed;
+  return WithMessage(scrubbed, std::move(message));
+}
+
 std::map<std::string, std::string> EffectiveQuery(const fs::Uri& uri,
                                                   const MountOptions& options) {
   std::map<std::string, std::string> query = uri.query;
@@ -141,7 +175,7 @@ Result<fs::FileSystemRef> DefaultOpen(const std::string& uri,
   std::vector<std::string> schemes = fs::RegisteredSchemes();
   if (!std::binary_search(schemes.begin(), schemes.end(), parsed.scheme)) {
     return InvalidArgumentError("unknown scheme '" + parsed.scheme +
-                                "' in mount URI " + uri +
+                                "' in mount URI " + UriForMessages(uri) +
                                 " (known: " + JoinNames(schemes) + ")");
   }
   parsed.query = EffectiveQuery(parsed, options);
@@ -174,7 +208,7 @@ Task<Status> CheckReachable(fs::FileSystemRef backend, std::string uri) {
   if (info.status().code() != StatusCode::kNotFound) {
     co_return info.status().WithContext("mount URI " + uri);
   }
-  if (!backend.fs->capabilities().real_directories) co_return Status::OK();
+  if (backend.fs->name() != "local") co_return Status::OK();
   co_return NotFoundError("mount URI " + uri + ": directory " + backend.path +
                           " does not exist in the backend");
 }

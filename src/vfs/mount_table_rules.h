@@ -19,6 +19,21 @@
 
 namespace strata::vfs::mount_rules {
 
+// `uri` as it may be quoted in an error message: everything from the first
+// '?' on is dropped (the query string may hold secrets).
+std::string UriForMessages(std::string_view uri);
+
+// Parses a mount URI. kInvalidArgument when it has no "scheme://" (bare
+// paths are not accepted as mount URIs) or does not parse; the message
+// quotes the URI without its query string, and a malformed query string is
+// reported without being shown.
+Result<fs::Uri> ParseMountUri(const std::string& uri);
+
+// ScrubSecrets, and also every occurrence of `uri`'s query string replaced
+// by "<redacted>": what a mount error may say about the user's input.
+Status ScrubMountError(const Status& status, const std::string& uri,
+                       const MountOptions& options);
+
 // The URI's query parameters overlaid with the mount's backend options (the
 // options win): what the backend is opened with.
 std::map<std::string, std::string> EffectiveQuery(const fs::Uri& uri,
@@ -47,8 +62,11 @@ Result<fs::FileSystemRef> DefaultOpen(const std::string& uri,
 Status ScrubSecrets(const Status& status, const MountOptions& options);
 
 // OK when the backend's base directory is usable: it exists as a directory,
-// or it is missing on a backend without real directories (an empty object
-// store prefix). kNotFound / kFailedPrecondition otherwise, naming `uri`.
+// or it is missing on any backend but the local file system (an object
+// store prefix that has no objects yet, even where markers give the store
+// real directories). kNotFound for a missing local directory,
+// kFailedPrecondition for a file, the Stat error otherwise; all naming
+// `uri`, which must already be fit for messages (UriForMessages).
 Task<Status> CheckReachable(fs::FileSystemRef backend, std::string uri);
 
 // Makes sure the root mount's base directory exists (creating it on a

@@ -21,21 +21,29 @@ using testing::MountTableFixture;
 using ::testing::Pair;
 using testing::StatusIs;
 
-class MountTableStoreTest : public MountTableFixture {};
+class MountTableStoreTest : public MountTableFixture {
+ protected:
+  // A fresh bucket on the opener's fake object store: mem:// and file://
+  // refuse backend options, so mounts that carry some go there.
+  static std::string Bucket() {
+    return "s3://" + testing::UniqueName("mtbucket") + "/p";
+  }
+  testing::CountingOpener opener_;
+};
 
 TEST_F(MountTableStoreTest, ReopeningKeepsEveryMount) {
-  OpenOrDie();
+  OpenOrDie(opener_.AsOpener());
   MountOptions options;
   options.shared = true;
   options.sync_interval = std::chrono::seconds(30);
   options.backend["region"] = "eu-west-1";
-  ASSERT_TRUE(Mount("/data", MemDir(), options).ok());
+  ASSERT_TRUE(Mount("/data", Bucket(), options).ok());
   ASSERT_TRUE(Mount("/data/raw", MemDir()).ok());
   std::vector<MountPoint> before = table_->List();
   table_.reset();
 
   root_uri_ = MemDir();  // a stored root wins over a new root_uri
-  OpenOrDie();
+  OpenOrDie(opener_.AsOpener());
   std::vector<MountPoint> after = table_->List();
   ASSERT_EQ(after.size(), before.size());
   for (size_t i = 0; i < after.size(); ++i) {
@@ -81,16 +89,16 @@ TEST_F(MountTableStoreTest, UnmountIsPersisted) {
 }
 
 TEST_F(MountTableStoreTest, TheRecordFollowsTheDocumentedFormat) {
-  OpenOrDie();
+  OpenOrDie(opener_.AsOpener());
   MountOptions options;
   options.backend["secret_access_key"] = "s3cr3t";
   options.sync_interval = kSyncNever;
-  ASSERT_TRUE(Mount("/data", MemDir(), options).ok());
+  ASSERT_TRUE(Mount("/data", Bucket(), options).ok());
   auto kv = rt_->BlockOn(store_->Get("mount//data"));
   ASSERT_TRUE(kv.ok() && kv->has_value());
   const std::string& json = (*kv)->value;
   for (const char* field :
-       {"\"id\":2", "\"path\":\"/data\"", "\"uri\":\"mem://",
+       {"\"id\":2", "\"path\":\"/data\"", "\"uri\":\"s3://",
         "\"secret_access_key\":\"s3cr3t\"", "\"readonly\":false",
         "\"shared\":false", "\"sync_interval_ms\":-1", "\"root_ino\":101",
         "\"created_unix_nanos\":"}) {
@@ -146,14 +154,14 @@ TEST_F(MountTableStoreTest, ACorruptIdCounterIsDataLoss) {
 }
 
 TEST_F(MountTableStoreTest, ListShowsSecretsOnlyThroughToPairs) {
-  OpenOrDie();
+  OpenOrDie(opener_.AsOpener());
   auto parsed = MountOptions::Parse({{"secret_access_key", "abc/+="},
                                      {"account_key", "k"},
                                      {"sas_token", "sv=1&sig=2"},
                                      {"region", "us-east-1"},
                                      {"endpoint", "http://127.0.0.1:1"}});
   ASSERT_TRUE(parsed.ok());
-  ASSERT_TRUE(Mount("/s", MemDir(), *parsed).ok());
+  ASSERT_TRUE(Mount("/s", Bucket(), *parsed).ok());
   MountPoint m = table_->List()[1];
   EXPECT_THAT(
       m.options.Redacted(),

@@ -6,6 +6,8 @@
 // matching mount point. The rules (Alluxio's):
 //   - a mount point is a normalised virtual path; mounting on an existing
 //     mount point is kAlreadyExists;
+//   - a mount may not be placed above an existing one (mount /data while
+//     /data/raw is mounted): kFailedPrecondition naming both;
 //   - a mount point must not exist as a file in the mount that holds it
 //     (kFailedPrecondition);
 //   - a mount point may not lie inside a read-only mount (kPermissionDenied)
@@ -14,16 +16,23 @@
 //     endpoint option): kFailedPrecondition naming both;
 //   - unmounting refuses while another mount is nested below it
 //     (kFailedPrecondition), and "/" cannot be unmounted (kInvalidArgument);
-//   - the URI must parse and its scheme be registered (kInvalidArgument
-//     listing the known schemes), and the backend must be reachable at
-//     mount time (its error is returned, naming the URI).
+//   - the URI must have a "scheme://" (a bare path is kInvalidArgument),
+//     parse, and its scheme be registered (kInvalidArgument listing the
+//     known schemes); options the backend does not know are refused by it
+//     (file:// and mem:// take none); the backend must be reachable at
+//     mount time (its error is returned, naming the URI). A missing base
+//     directory is refused only for local files (file://); elsewhere it is
+//     an object store prefix with no objects yet.
+// Error messages never quote the URI's query string nor a secret option.
 // The table persists in a MetaStore (keys "mount/<path>", see
 // docs/metadata-schema.md); Open() reloads it, so a restart keeps every
 // mount. Secrets among the options are stored (the backend needs them) but
 // never returned by Redacted() and never logged.
 //
 // Thread-safety: all methods may be called concurrently; Mount and Unmount
-// are serialised internally; Resolve is lock-free against a snapshot.
+// are serialised internally; Resolve, List and the other readers take no
+// mutex: they load an immutable snapshot through a
+// std::atomic<std::shared_ptr> and never wait for a writer's backend I/O.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -62,9 +71,11 @@ struct MountOptions {
   // parameters (endpoint, region, path_style, access_key_id, ...).
   std::map<std::string, std::string> backend;
 
-  // From `-o key=value` pairs: "readonly" and "shared" take true/false (or
-  // no value: true); "sync_interval" takes "0", "never", or a number with a
-  // unit (ms, s, m, h). kInvalidArgument names the bad key or value.
+  // From `-o key=value` pairs: "readonly" (also spelt "read_only" or
+  // "read-only") and "shared" take true/false (or no value: true); these
+  // names and "sync_interval" match case-insensitively, as do the values;
+  // "sync_interval" takes "0", "never", or a number with a unit (ms, s, m, h).
+  // kInvalidArgument names the bad key or value.
   static Result<MountOptions> Parse(
       const std::map<std::string, std::string>& pairs);
   // The pairs again (Parse(ToPairs()) round-trips), secrets included.
