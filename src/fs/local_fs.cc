@@ -40,7 +40,7 @@ int OpenFlags(const OpenOptions& o) {
   return flags;
 }
 
-Task<Result<FileInfo>> StatPath(const std::string& path) {
+Task<Result<FileInfo>> StatPath(std::string path) {
   struct statx st {};
   auto permit = co_await FileOpsLimit().Acquire();
   int64_t r = co_await runtime::Statx(AT_FDCWD, path.c_str(), 0,
@@ -123,7 +123,8 @@ Task<Result<std::unique_ptr<LocalFile>>> LocalFileSystem::OpenLocal(
 }
 
 Task<Result<FileInfo>> LocalFileSystem::Stat(std::string path) {
-  return StatPath(path);
+  // By value: this forwarder is not a coroutine, so `path` dies on return.
+  return StatPath(std::move(path));
 }
 
 Task<Status> LocalFileSystem::MaybeSyncParent(const std::string& path,

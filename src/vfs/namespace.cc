@@ -3,11 +3,51 @@
 
 #include <utility>
 
+#include "core/logging.h"
 #include "strata/vfs/path.h"
 #include "vfs/namespace_core.h"
 
 namespace strata::vfs {
 namespace internal {
+namespace {
+
+bool LeftDelim(char c) {
+  return c == ' ' || c == '\t' || c == '\'' || c == '"' || c == '(' ||
+         c == '[' || c == '=';
+}
+bool RightDelim(char c) {
+  return LeftDelim(c) || c == ':' || c == ',' || c == ')' || c == ']';
+}
+
+// Replaces every delimited token ending in `from` by `to`; true if any.
+bool ReplacePathTokens(std::string* msg, std::string_view from,
+                       std::string_view to) {
+  bool replaced = false;
+  size_t pos = 0;
+  while ((pos = msg->find(from, pos)) != std::string::npos) {
+    const size_t end = pos + from.size();
+    if (end < msg->size() && !RightDelim((*msg)[end])) {
+      pos = end;
+      continue;
+    }
+    size_t begin = pos;
+    while (begin > 0 && !LeftDelim((*msg)[begin - 1])) --begin;
+    msg->replace(begin, end - begin, to);
+    pos = begin + to.size();
+    replaced = true;
+  }
+  return replaced;
+}
+
+// A MountPoint fit to return: secret backend option values redacted.
+MountPoint Redact(MountPoint m) {
+  for (auto& [key, value] : m.options.backend) {
+    if (IsSecretOption(key)) value = "<redacted>";
+  }
+  return m;
+}
+
+}  // namespace
 
 std::vector<std::string> SplitPath(std::string_view path) {
   std::vector<std::string> out;
@@ -27,6 +67,43 @@ Status NameVirtual(const Status& status, std::string_view vpath) {
     return status;
   }
   return status.WithContext(vpath);
+}
+
+Status BackendError(const Status& status, std::string_view backend_path,
+                    std::string_view vpath) {
+  if (status.ok()) return status;
+  std::string msg(status.message());
+  if (backend_path.size() > 1 && backend_path != vpath &&
+      ReplacePathTokens(&msg, backend_path, vpath)) {
+    return NameVirtual(Status(status.code(), std::move(msg), status.sys_errno(),
+                              status.retryable()),
+                       vpath);
+  }
+  return NameVirtual(status, vpath);
+}
+
+int64_t NamespaceCore::Now() const {
+  if (options_.clock) return schema::ToUnixNanos(options_.clock());
+  return schema::NowUnixNanos();
+}
+
+Task<void> NamespaceCore::CacheUpdateFailed(Resolved r, std::string vpath,
+                                            Status why) {
+  Logger().warn(
+      "vfs: {} changed in the backend but its cache update failed: "
+      "{}; dropping the cached entry",
+      vpath, why.ToString());
+  std::vector<std::string> comps = SplitPath(r.relative);
+  if (comps.empty()) co_return;
+  auto steps = co_await Walk(r.mount->root_ino, std::move(comps));
+  if (!steps.ok() || steps->empty()) co_return;
+  const WalkStep& last = steps->back();
+  if (last.entry) (co_await store_->Delete(last.key)).status().IgnoreError();
+  schema::DirState unlisted;
+  (co_await store_->Put(schema::DirKey(last.parent),
+                        schema::EncodeDirState(unlisted)))
+      .status()
+      .IgnoreError();
 }
 
 NamespaceCore::NamespaceCore(std::shared_ptr<MetaStore> store,
@@ -110,7 +187,8 @@ Task<Status> NamespaceCore::SyncDir(std::string path) {
   std::string vpath;
   auto r = ResolvePath(path, &vpath);
   if (!r.ok()) co_return r.status();
-  co_return NameVirtual(co_await r->fs->SyncDir(r->backend_path), vpath);
+  co_return BackendError(co_await r->fs->SyncDir(r->backend_path),
+                         r->backend_path, vpath);
 }
 
 // Unmounts and drops the mount's cached metadata (best effort: orphaned
@@ -150,8 +228,10 @@ Task<Result<std::unique_ptr<Namespace>>> Namespace::Create(
 
 Task<Result<MountPoint>> Namespace::Mount(std::string path, std::string uri,
                                           MountOptions options) {
-  return impl_->core.mounts().Mount(std::move(path), std::move(uri),
-                                    std::move(options));
+  auto mounted = co_await impl_->core.mounts().Mount(
+      std::move(path), std::move(uri), std::move(options));
+  if (!mounted.ok()) co_return mounted.status();
+  co_return internal::Redact(std::move(mounted).value());
 }
 
 Task<Status> Namespace::Unmount(std::string path) {
@@ -159,7 +239,9 @@ Task<Status> Namespace::Unmount(std::string path) {
 }
 
 std::vector<MountPoint> Namespace::ListMounts() const {
-  return impl_->core.mounts().List();
+  std::vector<MountPoint> mounts = impl_->core.mounts().List();
+  for (MountPoint& m : mounts) m = internal::Redact(std::move(m));
+  return mounts;
 }
 
 Task<Result<SyncResult>> Namespace::Sync(std::string path) {

@@ -45,6 +45,27 @@ struct Found {
 std::vector<std::string> SplitPath(std::string_view path);
 // `status` with the virtual path named when the message does not already.
 Status NameVirtual(const Status& status, std::string_view vpath);
+// A backend's error as the namespace reports it: every path token ending in
+// `backend_path` (the backend may prefix its root, e.g. a local directory)
+// becomes `vpath`; then NameVirtual. OK stays OK.
+Status BackendError(const Status& status, std::string_view backend_path,
+                    std::string_view vpath);
+// Names beginning with this are a write's temporary siblings (never listed).
+inline constexpr std::string_view kTempPrefix = ".strata-tmp.";
+
+// A directory's dir/<ino> record as read before a backend call: every
+// cache write that adds or drops one of its entries rewrites it (bumping its
+// mod_revision), so a commit comparing `revision` fails when an entry
+// changed since (a per-directory generation).
+struct DirGate {
+  std::string key;
+  uint64_t revision = 0;  // 0: absent
+  std::string value;      // the record to write back (listed time kept)
+  // Whether a commit compares `revision` (a backend answer read after the
+  // gate is cached) or only bumps it (after a backend write: writers in one
+  // directory then do not conflict).
+  bool check = false;
+};
 
 class NamespaceCore final {
  public:
@@ -66,6 +87,16 @@ class NamespaceCore final {
   // kFailedPrecondition when `vpath` is a mount point or lies above one.
   Status CheckNotMountPath(std::string_view vpath, const Resolved& r) const;
   fs::Capabilities Capabilities() const;
+  // The namespace clock (NamespaceOptions::clock), in Unix nanoseconds.
+  int64_t Now() const;
+  // After the backend changed `r` but the cache update failed: logs a
+  // warning and, best effort, drops the cached entry and marks its parent
+  // directory unlisted (so the backend is asked again).
+  Task<void> CacheUpdateFailed(Resolved r, std::string vpath, Status why);
+  // Forget / Refresh after a backend write succeeded: OK whatever the cache
+  // says (a failure goes to CacheUpdateFailed).
+  Task<Status> ForgetAfterWrite(Resolved r, std::string vpath);
+  Task<Status> RefreshAfterWrite(Resolved r, std::string vpath);
   // The Namespace that owns this core (recursive copies go through it).
   void set_owner(Namespace* owner) { owner_ = owner; }
 
@@ -87,8 +118,11 @@ class NamespaceCore final {
   // absent entry or non-directory).
   Task<Result<std::vector<WalkStep>>> Walk(uint64_t root,
                                            std::vector<std::string> comps);
-  // Deletes every cached key below directory `ino` (entries and dir state).
+  // Deletes every cached key below directory `ino` (entries and dir state),
+  // one bounded transaction per scanned page.
   Task<Status> DeleteSubtree(uint64_t ino);
+  // Reads directory `ino`'s generation record (see DirGate).
+  Task<Result<DirGate>> ReadGate(uint64_t ino);
   bool Fresh(int64_t synced_ns, std::chrono::milliseconds interval,
              int64_t now) const;
   Task<Result<bool>> DirListedFresh(uint64_t ino,
@@ -125,7 +159,10 @@ class NamespaceCore final {
   Task<Result<std::optional<Found>>> TryRecord(uint64_t root,
                                                std::vector<std::string> comps,
                                                std::vector<WalkStep> steps,
-                                               fs::FileInfo info);
+                                               DirGate gate, fs::FileInfo info);
+  Task<Result<bool>> TryForget(uint64_t root, std::vector<std::string> comps);
+  Task<Result<bool>> DeletePage(uint64_t dir, std::string* after,
+                                std::vector<uint64_t>* pending);
   // namespace_list.cc
   Task<Result<std::vector<fs::FileInfo>>> BackendChildren(Resolved r,
                                                           uint64_t ino,
@@ -133,7 +170,8 @@ class NamespaceCore final {
                                                           SyncResult* counts);
   Task<Result<std::vector<fs::FileInfo>>> CachedChildren(uint64_t ino,
                                                          std::string vpath);
-  Task<Status> RewriteDir(uint64_t ino, std::vector<fs::FileInfo> listing,
+  Task<Status> RewriteDir(uint64_t ino, DirGate gate,
+                          std::vector<fs::FileInfo> listing,
                           SyncResult* counts);
   fs::ListStream ListImpl(std::string path, fs::ListOptions options);
   Task<Status> CollectListing(std::string vpath, const fs::ListOptions* options,

@@ -97,11 +97,12 @@ uint64_t PlanRemovals(
   return vanished.size();
 }
 
-// Applies `txn` kRewriteBatch ops at a time, marking directory `ino` listed
-// at `now` with the last batch. False when a batch lost a race (the rest is
-// not applied and the directory stays stale).
+// Applies `txn` kRewriteBatch ops at a time, each batch also comparing the
+// directory's generation `gate`, marking directory `ino` listed at `now`
+// with the last batch. False when a batch lost a race (the rest is not
+// applied and the directory stays stale).
 Task<Result<bool>> CommitInBatches(MetaStore* store, Txn txn, uint64_t ino,
-                                   int64_t now) {
+                                   DirGate gate, int64_t now) {
   schema::DirState state;
   state.listed_ns = now;
   size_t done = 0;
@@ -110,6 +111,7 @@ Task<Result<bool>> CommitInBatches(MetaStore* store, Txn txn, uint64_t ino,
     Txn batch;
     batch.compares.assign(txn.compares.begin() + done,
                           txn.compares.begin() + end);
+    batch.compares.push_back(TxnCompare{gate.key, gate.revision});
     batch.ops.assign(txn.ops.begin() + done, txn.ops.begin() + end);
     if (end == txn.ops.size()) {
       batch.ops.push_back(
@@ -145,28 +147,41 @@ Task<Result<std::vector<fs::FileInfo>>> NamespaceCore::CachedChildren(
 Task<Result<std::vector<fs::FileInfo>>> NamespaceCore::BackendChildren(
     Resolved r, uint64_t ino, std::string vpath, SyncResult* counts) {
   std::vector<fs::FileInfo> listing;
+  DirGate gate;
+  if (ino != 0) {
+    // Read before the backend lists: a concurrent Record/Forget bumps it.
+    auto read = co_await ReadGate(ino);
+    if (!read.ok()) co_return read.status();
+    gate = std::move(read).value();
+    gate.check = true;
+  }
   fs::ListStream stream = r.fs->List(r.backend_path, fs::ListOptions());
   while (auto page = co_await stream.Next()) {
     if (!page->ok()) {
       if (page->status().code() == StatusCode::kNotFound) {
         (co_await Forget(r)).IgnoreError();
       }
-      co_return NameVirtual(page->status(), vpath);
+      co_return BackendError(page->status(), r.backend_path, vpath);
     }
     for (fs::FileInfo& info : **page) {
+      if (fs::BaseName(info.path).starts_with(kTempPrefix)) continue;
       info.path = fs::JoinPath(vpath, fs::BaseName(info.path));
       listing.push_back(std::move(info));
     }
   }
-  if (ino != 0)
-    STRATA_CO_RETURN_IF_ERROR(co_await RewriteDir(ino, listing, counts));
+  if (ino != 0) {
+    STRATA_CO_RETURN_IF_ERROR(
+        co_await RewriteDir(ino, std::move(gate), listing, counts));
+  }
   co_return listing;
 }
 
 // Makes dent/<ino>/ match `listing` (deletes, puts of new or changed
 // entries) and marks the directory listed, in batches; a batch that loses a
-// race stops the rewrite (the directory stays stale and is listed again).
-Task<Status> NamespaceCore::RewriteDir(uint64_t ino,
+// race (an entry or the generation `gate`, read before the listing, changed)
+// stops the rewrite: the listing is returned uncached and the directory stays
+// stale, to be listed again.
+Task<Status> NamespaceCore::RewriteDir(uint64_t ino, DirGate gate,
                                        std::vector<fs::FileInfo> listing,
                                        SyncResult* counts) {
   SyncResult local;
@@ -174,7 +189,7 @@ Task<Status> NamespaceCore::RewriteDir(uint64_t ino,
   const std::string prefix = schema::DentPrefix(ino);
   auto cached = co_await ScanCached(store_.get(), prefix);
   if (!cached.ok()) co_return cached.status();
-  const int64_t now = schema::NowUnixNanos();
+  const int64_t now = Now();
   std::vector<uint64_t> orphans;
   Txn txn;
   for (const fs::FileInfo& info : listing) {
@@ -205,8 +220,8 @@ Task<Status> NamespaceCore::RewriteDir(uint64_t ino,
     if (seen) cached->erase(it);
   }
   counts->removed += PlanRemovals(prefix, *cached, &txn, &orphans);
-  auto applied =
-      co_await CommitInBatches(store_.get(), std::move(txn), ino, now);
+  auto applied = co_await CommitInBatches(store_.get(), std::move(txn), ino,
+                                          std::move(gate), now);
   if (!applied.ok() || !*applied) co_return applied.status();
   for (uint64_t orphan : orphans) {
     STRATA_CO_RETURN_IF_ERROR(co_await DeleteSubtree(orphan));
@@ -231,8 +246,7 @@ Task<Result<std::vector<fs::FileInfo>>> NamespaceCore::ListDir(
     const uint64_t ino = found->entry.ino;
     bool fresh = false;
     if (!force) {
-      auto listed = co_await DirListedFresh(ino, IntervalOf(*r->mount),
-                                            schema::NowUnixNanos());
+      auto listed = co_await DirListedFresh(ino, IntervalOf(*r->mount), Now());
       if (!listed.ok()) co_return listed.status();
       fresh = *listed;
     }

@@ -27,6 +27,15 @@ Found RootFound(uint64_t root_ino) {
   return f;
 }
 
+// The backend's answer when the cache could not take it (ino 0: callers
+// do not cache below it).
+Found Uncached(const fs::FileInfo& info, uint64_t parent) {
+  Found f;
+  f.entry = schema::InfoToEntry(info);
+  f.parent = parent;
+  return f;
+}
+
 }  // namespace
 
 bool NamespaceCore::Fresh(int64_t synced_ns, std::chrono::milliseconds interval,
@@ -80,7 +89,7 @@ Task<Result<std::vector<WalkStep>>> NamespaceCore::Walk(
 Task<Result<std::optional<Found>>> NamespaceCore::LookupCached(
     const std::vector<WalkStep>& steps, size_t n,
     std::chrono::milliseconds interval, std::string vpath) {
-  const int64_t now = schema::NowUnixNanos();
+  const int64_t now = Now();
   for (size_t i = 0; i < steps.size(); ++i) {
     const WalkStep& s = steps[i];
     if (!s.entry || !Fresh(s.entry->synced_ns, interval, now)) {
@@ -102,12 +111,16 @@ Task<Result<std::optional<Found>>> NamespaceCore::LookupCached(
 }
 
 // Writes `info` at `comps` (ancestors as directories, existing inodes kept)
-// with compare-and-set on what `steps` read; nullopt on a lost race.
+// with compare-and-set on what `steps` read, bumping the generation `gate`
+// of the deepest cached directory on the way (and comparing it when
+// gate.check: `info` was read before); nullopt on a lost race.
 Task<Result<std::optional<Found>>> NamespaceCore::TryRecord(
     uint64_t root, std::vector<std::string> comps, std::vector<WalkStep> steps,
-    fs::FileInfo info) {
-  const int64_t now = schema::NowUnixNanos();
+    DirGate gate, fs::FileInfo info) {
+  const int64_t now = Now();
   Txn txn;
+  if (gate.check) txn.compares.push_back(TxnCompare{gate.key, gate.revision});
+  txn.ops.push_back(TxnOp::Put(gate.key, gate.value));
   Found found;
   uint64_t parent = root;
   for (size_t i = 0; i < comps.size(); ++i) {
@@ -155,15 +168,21 @@ Task<Result<Found>> NamespaceCore::Lookup(Resolved r, std::string vpath) {
     auto cached = co_await LookupCached(*steps, comps.size(), interval, vpath);
     if (!cached.ok()) co_return cached.status();
     if (cached->has_value()) co_return std::move(**cached);
+    // Read before the backend: a concurrent Record/Forget bumps it.
+    auto gate = co_await ReadGate(steps->back().parent);
+    if (!gate.ok()) co_return gate.status();
     auto info = co_await r.fs->Stat(r.backend_path);
     if (!info.ok()) {
       if (info.status().code() == StatusCode::kNotFound) {
         (co_await Forget(r)).IgnoreError();
       }
-      co_return NameVirtual(info.status(), vpath);
+      co_return BackendError(info.status(), r.backend_path, vpath);
     }
-    auto rec = co_await TryRecord(root, comps, std::move(steps).value(), *info);
-    if (!rec.ok()) co_return rec.status();
+    gate->check = true;
+    const uint64_t parent = steps->back().parent;
+    auto rec = co_await TryRecord(root, comps, std::move(steps).value(),
+                                  std::move(gate).value(), *info);
+    if (!rec.ok()) co_return Uncached(*info, parent);
     if (rec->has_value()) co_return std::move(**rec);
   }
   co_return AbortedError(vpath + ": metadata cache busy (too many conflicts)");
@@ -195,7 +214,10 @@ Task<Result<Found>> NamespaceCore::Record(Resolved r, fs::FileInfo info) {
   for (int attempt = 0; attempt < kRecordAttempts; ++attempt) {
     auto steps = co_await Walk(root, comps);
     if (!steps.ok()) co_return steps.status();
-    auto rec = co_await TryRecord(root, comps, std::move(steps).value(), info);
+    auto gate = co_await ReadGate(steps->back().parent);
+    if (!gate.ok()) co_return gate.status();
+    auto rec = co_await TryRecord(root, comps, std::move(steps).value(),
+                                  std::move(gate).value(), info);
     if (!rec.ok()) co_return rec.status();
     if (rec->has_value()) co_return std::move(**rec);
   }
@@ -210,49 +232,97 @@ Task<Result<Found>> NamespaceCore::Refresh(Resolved r, std::string vpath) {
     if (info.status().code() == StatusCode::kNotFound) {
       STRATA_CO_RETURN_IF_ERROR(co_await Forget(r));
     }
-    co_return NameVirtual(info.status(), vpath);
+    co_return BackendError(info.status(), r.backend_path, vpath);
   }
   co_return co_await Record(std::move(r), std::move(info).value());
+}
+
+Task<Result<DirGate>> NamespaceCore::ReadGate(uint64_t ino) {
+  DirGate gate;
+  gate.key = schema::DirKey(ino);
+  auto kv = co_await store_->Get(gate.key);
+  if (!kv.ok()) co_return kv.status();
+  if (kv->has_value()) {
+    gate.revision = (*kv)->mod_revision;
+    gate.value = std::move((*kv)->value);
+  } else {
+    gate.value = schema::EncodeDirState(schema::DirState());
+  }
+  co_return gate;
+}
+
+// Bumps the generation of the deepest cached directory on the way to `comps`
+// (even when the entry is absent, so that a backend answer taken before
+// cannot bring it back) and deletes the entry if cached. False on a lost
+// race; true with `*dir_ino` set when a cached directory was dropped.
+Task<Result<bool>> NamespaceCore::TryForget(uint64_t root,
+                                            std::vector<std::string> comps) {
+  auto steps = co_await Walk(root, comps);
+  if (!steps.ok()) co_return steps.status();
+  const WalkStep& last = steps->back();
+  auto gate = co_await ReadGate(last.parent);
+  if (!gate.ok()) co_return gate.status();
+  Txn txn;
+  txn.ops.push_back(TxnOp::Put(gate->key, gate->value));
+  const bool drop = steps->size() == comps.size() && last.entry.has_value();
+  if (drop) {
+    txn.compares.push_back(TxnCompare{last.key, last.mod_revision});
+    txn.ops.push_back(TxnOp::Delete(last.key));
+  }
+  auto done = co_await store_->Commit(std::move(txn));
+  if (!done.ok()) co_return done.status();
+  if (!done->succeeded) co_return false;
+  if (drop && last.entry->dir) {
+    STRATA_CO_RETURN_IF_ERROR(co_await DeleteSubtree(last.entry->ino));
+  }
+  co_return true;
 }
 
 Task<Status> NamespaceCore::Forget(Resolved r) {
   std::vector<std::string> comps = SplitPath(r.relative);
   if (comps.empty()) co_return Status::OK();
-  auto steps = co_await Walk(r.mount->root_ino, comps);
-  if (!steps.ok()) co_return steps.status();
-  if (steps->size() != comps.size() || !steps->back().entry) {
-    co_return Status::OK();
+  for (int attempt = 0; attempt < kRecordAttempts; ++attempt) {
+    auto done = co_await TryForget(r.mount->root_ino, comps);
+    if (!done.ok()) co_return done.status();
+    if (*done) co_return Status::OK();
   }
-  const WalkStep& last = steps->back();
+  co_return AbortedError(r.mount->path + r.relative +
+                         ": metadata cache busy (too many conflicts)");
+}
+
+// Deletes one page of directory `dir`'s entries after `*after` (and, on the
+// last page, its dir record); queues subdirectories. True when done.
+Task<Result<bool>> NamespaceCore::DeletePage(uint64_t dir, std::string* after,
+                                             std::vector<uint64_t>* pending) {
+  ScanOptions options;
+  options.limit = kDeleteBatch;
+  options.start_after = *after;
+  auto kvs = co_await store_->Scan(schema::DentPrefix(dir), options);
+  if (!kvs.ok()) co_return kvs.status();
+  const bool last_page = kvs->size() < kDeleteBatch;
   Txn txn;
-  txn.compares.push_back(TxnCompare{last.key, last.mod_revision});
-  txn.ops.push_back(TxnOp::Delete(last.key));
+  for (const KeyValue& kv : *kvs) {
+    auto e = DecodeEntry(kv.key, kv.value);
+    if (e.ok() && e->dir) pending->push_back(e->ino);
+    txn.ops.push_back(TxnOp::Delete(kv.key));
+  }
+  if (last_page) txn.ops.push_back(TxnOp::Delete(schema::DirKey(dir)));
+  if (!kvs->empty()) *after = kvs->back().key;
   auto done = co_await store_->Commit(std::move(txn));
   if (!done.ok()) co_return done.status();
-  if (done->succeeded && last.entry->dir) {
-    co_return co_await DeleteSubtree(last.entry->ino);
-  }
-  co_return Status::OK();
+  co_return last_page;
 }
 
 Task<Status> NamespaceCore::DeleteSubtree(uint64_t ino) {
   std::vector<uint64_t> pending{ino};
-  Txn txn;
   while (!pending.empty()) {
     const uint64_t dir = pending.back();
     pending.pop_back();
-    auto kvs = co_await store_->Scan(schema::DentPrefix(dir), ScanOptions());
-    if (!kvs.ok()) co_return kvs.status();
-    for (const KeyValue& kv : *kvs) {
-      auto e = DecodeEntry(kv.key, kv.value);
-      if (e.ok() && e->dir) pending.push_back(e->ino);
-      txn.ops.push_back(TxnOp::Delete(kv.key));
-    }
-    txn.ops.push_back(TxnOp::Delete(schema::DirKey(dir)));
-    if (txn.ops.size() >= kDeleteBatch || pending.empty()) {
-      auto done = co_await store_->Commit(std::move(txn));
-      if (!done.ok()) co_return done.status();
-      txn = Txn();
+    std::string after;
+    for (;;) {
+      auto last = co_await DeletePage(dir, &after, &pending);
+      if (!last.ok()) co_return last.status();
+      if (*last) break;
     }
   }
   co_return Status::OK();

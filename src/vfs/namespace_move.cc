@@ -50,15 +50,22 @@ Task<Result<MoveResult>> NamespaceCore::MoveWithin(Resolved from, Resolved to,
   if (is_dir && !caps.rename_dir)
     co_return co_await MoveAcross(vfrom, vto, true);
   Status st = co_await from.fs->Rename(from.backend_path, to.backend_path);
-  if (!st.ok()) co_return NameVirtual(st, vfrom);
+  if (!st.ok()) {
+    // The error may name either side.
+    co_return BackendError(BackendError(st, to.backend_path, vto),
+                           from.backend_path, vfrom);
+  }
   result.atomic = caps.atomic_rename;
   if (is_dir) {
-    STRATA_CO_RETURN_IF_ERROR(co_await MoveCacheEntry(from, to, vto));
-  } else {
-    STRATA_CO_RETURN_IF_ERROR(co_await Forget(from));
-    auto refreshed = co_await Refresh(to, vto);
-    if (!refreshed.ok()) co_return refreshed.status();
+    Status cached = co_await MoveCacheEntry(from, to, vto);
+    if (!cached.ok()) {
+      co_await CacheUpdateFailed(from, vfrom, cached);
+      co_await CacheUpdateFailed(to, vto, cached);
+    }
+    co_return result;
   }
+  STRATA_CO_RETURN_IF_ERROR(co_await ForgetAfterWrite(from, vfrom));
+  STRATA_CO_RETURN_IF_ERROR(co_await RefreshAfterWrite(to, vto));
   co_return result;
 }
 
@@ -102,8 +109,14 @@ Task<Status> NamespaceCore::MoveCacheEntry(Resolved from, Resolved to,
   auto old = co_await store_->Get(dst_key);
   if (!old.ok()) co_return old.status();
   schema::Entry moved = *src.entry;
-  moved.synced_ns = schema::NowUnixNanos();
+  moved.synced_ns = Now();
   Txn txn;
+  // Both directories' generations move on (see DirGate).
+  for (uint64_t dir : {src.parent, parent->entry.ino}) {
+    auto gate = co_await ReadGate(dir);
+    if (!gate.ok()) co_return gate.status();
+    txn.ops.push_back(TxnOp::Put(gate->key, gate->value));
+  }
   txn.compares.push_back(TxnCompare{src.key, src.mod_revision});
   txn.compares.push_back(
       TxnCompare{dst_key, old->has_value() ? (*old)->mod_revision : 0});

@@ -48,6 +48,20 @@ Task<Status> StreamCopy(fs::FileSystem* src_fs, std::string src,
 
 }  // namespace
 
+Task<Status> NamespaceCore::ForgetAfterWrite(Resolved r, std::string vpath) {
+  Status st = co_await Forget(r);
+  if (!st.ok()) co_await CacheUpdateFailed(std::move(r), vpath, st);
+  co_return Status::OK();
+}
+
+Task<Status> NamespaceCore::RefreshAfterWrite(Resolved r, std::string vpath) {
+  auto found = co_await Refresh(r, vpath);
+  if (!found.ok() && found.status().code() != StatusCode::kNotFound) {
+    co_await CacheUpdateFailed(std::move(r), vpath, found.status());
+  }
+  co_return Status::OK();
+}
+
 Task<Status> NamespaceCore::CreateDir(std::string path, bool recursive) {
   std::string vpath;
   auto r = ResolvePath(path, &vpath);
@@ -58,13 +72,16 @@ Task<Status> NamespaceCore::CreateDir(std::string path, bool recursive) {
   }
   STRATA_CO_RETURN_IF_ERROR(CheckWritable(*r, vpath));
   Status st = co_await r->fs->CreateDir(r->backend_path, recursive);
-  if (!st.ok()) co_return NameVirtual(st, vpath);
+  if (!st.ok()) co_return BackendError(st, r->backend_path, vpath);
   fs::FileInfo info;
   info.path = vpath;
   info.is_dir = true;
-  info.mtime = std::chrono::system_clock::now();
+  info.mtime = schema::FromUnixNanos(Now());
   auto recorded = co_await Record(*r, std::move(info));
-  co_return recorded.status();
+  if (!recorded.ok()) {
+    co_await CacheUpdateFailed(std::move(r).value(), vpath, recorded.status());
+  }
+  co_return Status::OK();
 }
 
 Task<Status> NamespaceCore::Remove(std::string path) {
@@ -78,9 +95,9 @@ Task<Status> NamespaceCore::Remove(std::string path) {
     if (st.code() == StatusCode::kNotFound) {
       (co_await Forget(*r)).IgnoreError();
     }
-    co_return NameVirtual(st, vpath);
+    co_return BackendError(st, r->backend_path, vpath);
   }
-  co_return co_await Forget(std::move(r).value());
+  co_return co_await ForgetAfterWrite(std::move(r).value(), vpath);
 }
 
 Task<Status> NamespaceCore::RemoveDir(std::string path, bool recursive) {
@@ -90,8 +107,13 @@ Task<Status> NamespaceCore::RemoveDir(std::string path, bool recursive) {
   STRATA_CO_RETURN_IF_ERROR(CheckNotMountPath(vpath, *r));
   STRATA_CO_RETURN_IF_ERROR(CheckWritable(*r, vpath));
   Status st = co_await r->fs->RemoveDir(r->backend_path, recursive);
-  if (!st.ok()) co_return NameVirtual(st, vpath);
-  co_return co_await Forget(std::move(r).value());
+  if (!st.ok()) {
+    if (st.code() == StatusCode::kNotFound) {
+      (co_await Forget(*r)).IgnoreError();
+    }
+    co_return BackendError(st, r->backend_path, vpath);
+  }
+  co_return co_await ForgetAfterWrite(std::move(r).value(), vpath);
 }
 
 Task<Status> NamespaceCore::Copy(std::string from, std::string to) {
@@ -113,9 +135,12 @@ Task<Status> NamespaceCore::Copy(std::string from, std::string to) {
     st = co_await StreamCopy(rf->fs.get(), rf->backend_path, rt->fs.get(),
                              rt->backend_path);
   }
-  if (!st.ok()) co_return NameVirtual(st, vfrom);
-  auto recorded = co_await Refresh(std::move(rt).value(), vto);
-  co_return recorded.status();
+  if (!st.ok()) {
+    // The error may name either side.
+    co_return BackendError(BackendError(st, rt->backend_path, vto),
+                           rf->backend_path, vfrom);
+  }
+  co_return co_await RefreshAfterWrite(std::move(rt).value(), vto);
 }
 
 }  // namespace strata::vfs::internal

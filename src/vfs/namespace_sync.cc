@@ -27,11 +27,12 @@ Task<Result<bool>> NamespaceCore::SyncEntry(Resolved r, std::string vpath,
   auto info = co_await r.fs->Stat(r.backend_path);
   if (!info.ok()) {
     if (info.status().code() != StatusCode::kNotFound) {
-      co_return NameVirtual(info.status(), vpath);
+      co_return BackendError(info.status(), r.backend_path, vpath);
     }
     STRATA_CO_RETURN_IF_ERROR(co_await Forget(r));
     if (prior) ++result->removed;
-    if (!prior && !holds_mounts) co_return NameVirtual(info.status(), vpath);
+    if (!prior && !holds_mounts)
+      co_return BackendError(info.status(), r.backend_path, vpath);
     co_return holds_mounts;
   }
   schema::Entry now = schema::InfoToEntry(*info);

@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "fs/testing/conformance.h"
+#include "strata/fs/forwarding.h"
 #include "strata/fs/registry.h"
+#include "strata/runtime/io.h"
 #include "strata/runtime/runtime.h"
 #include "strata/vfs/meta_store.h"
 #include "strata/vfs/namespace.h"
@@ -59,6 +61,123 @@ inline Task<Result<std::vector<fs::FileInfo>>> ListAll(fs::FileSystem* fs,
     for (auto& info : **page) out.push_back(std::move(info));
   }
   co_return out;
+}
+
+// A MetaStore over another with test knobs: failing commits, suspending
+// Gets (so concurrent callers interleave), and the largest commit seen.
+class KnobMetaStore final : public MetaStore {
+ public:
+  explicit KnobMetaStore(std::shared_ptr<MetaStore> inner)
+      : inner_(std::move(inner)) {}
+
+  std::atomic<bool> fail_commits{false};
+  std::atomic<bool> suspend_gets{false};
+  std::atomic<size_t> max_commit_ops{0};
+
+  std::string_view name() const override { return inner_->name(); }
+  Task<Result<std::optional<KeyValue>>> Get(std::string key) override {
+    if (suspend_gets) {
+      (co_await runtime::SleepFor(std::chrono::microseconds(200)))
+          .IgnoreError();
+    }
+    co_return co_await inner_->Get(std::move(key));
+  }
+  Task<Result<uint64_t>> Put(std::string key, std::string value) override {
+    return inner_->Put(std::move(key), std::move(value));
+  }
+  Task<Result<bool>> Delete(std::string key) override {
+    return inner_->Delete(std::move(key));
+  }
+  Task<Result<std::vector<KeyValue>>> Scan(std::string prefix,
+                                           ScanOptions options) override {
+    return inner_->Scan(std::move(prefix), std::move(options));
+  }
+  Task<Result<TxnResult>> Commit(Txn txn) override {
+    if (fail_commits) return FailedCommit(txn.ops.size());
+    size_t seen = max_commit_ops.load();
+    while (txn.ops.size() > seen &&
+           !max_commit_ops.compare_exchange_weak(seen, txn.ops.size())) {
+    }
+    return inner_->Commit(std::move(txn));
+  }
+  Task<Result<uint64_t>> Revision() override { return inner_->Revision(); }
+
+ private:
+  static Task<Result<TxnResult>> FailedCommit(size_t ops) {
+    co_return UnavailableError("injected commit failure (" +
+                               std::to_string(ops) + " ops)");
+  }
+  std::shared_ptr<MetaStore> inner_;
+};
+
+// Holds one backend listing (taken already) until released.
+struct ListGate {
+  std::atomic<bool> armed{false};     // the next List is held
+  std::atomic<bool> entered{false};   // it took its listing and waits
+  std::atomic<bool> released{false};  // let it go
+};
+
+inline fs::ListStream GatedList(ListGate* gate, fs::ListStream inner) {
+  std::vector<Result<fs::ListPage>> pages;
+  while (auto page = co_await inner.Next()) pages.push_back(std::move(*page));
+  gate->entered = true;
+  while (!gate->released) {
+    (co_await runtime::SleepFor(std::chrono::microseconds(200))).IgnoreError();
+  }
+  for (auto& page : pages) co_yield std::move(page);
+}
+
+// Forwards to a backend, holding listings at a ListGate. The overrides are
+// coroutines so that the path arguments live until the backend's task is
+// done (some backends keep a reference to their by-value parameter).
+class GatedFileSystem final : public fs::ForwardingFileSystem {
+ public:
+  GatedFileSystem(std::shared_ptr<fs::FileSystem> target, ListGate* gate)
+      : ForwardingFileSystem(std::move(target)), gate_(gate) {}
+  Task<Result<std::unique_ptr<fs::File>>> Open(
+      std::string path, fs::OpenOptions options) override {
+    co_return co_await target_->Open(path, options);
+  }
+  Task<Result<fs::FileInfo>> Stat(std::string path) override {
+    co_return co_await target_->Stat(path);
+  }
+  Task<Status> CreateDir(std::string path, bool recursive) override {
+    co_return co_await target_->CreateDir(path, recursive);
+  }
+  Task<Status> Remove(std::string path) override {
+    co_return co_await target_->Remove(path);
+  }
+  Task<Status> RemoveDir(std::string path, bool recursive) override {
+    co_return co_await target_->RemoveDir(path, recursive);
+  }
+  Task<Status> Rename(std::string from, std::string to) override {
+    co_return co_await target_->Rename(from, to);
+  }
+  Task<Status> Copy(std::string from, std::string to) override {
+    co_return co_await target_->Copy(from, to);
+  }
+  Task<Status> SyncDir(std::string path) override {
+    co_return co_await target_->SyncDir(path);
+  }
+  fs::ListStream List(std::string path, fs::ListOptions options) override {
+    fs::ListStream inner = target_->List(std::move(path), std::move(options));
+    if (!gate_->armed.exchange(false)) return inner;
+    return GatedList(gate_, std::move(inner));
+  }
+
+ private:
+  ListGate* gate_;
+};
+
+// An opener whose backends hold their listings at `gate` when armed.
+inline FileSystemOpener GatedOpener(ListGate* gate) {
+  return [gate](const std::string& uri,
+                const MountOptions&) -> Result<fs::FileSystemRef> {
+    auto ref = fs::OpenFileSystem(uri);
+    if (!ref.ok()) return ref;
+    ref->fs = std::make_shared<GatedFileSystem>(ref->fs, gate);
+    return ref;
+  };
 }
 
 class NamespaceFixture : public ::testing::Test {

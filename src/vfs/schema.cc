@@ -211,6 +211,9 @@ bool InodeAllocator::TakeLocal(uint64_t* ino) {
 Task<Result<uint64_t>> InodeAllocator::Allocate() {
   uint64_t ino = 0;
   if (TakeLocal(&ino)) co_return ino;
+  runtime::Semaphore::Permit permit = co_await reserving_.Acquire();
+  // Another caller may have reserved a block while this one waited.
+  if (TakeLocal(&ino)) co_return ino;
   co_return co_await ReserveBlock();
 }
 

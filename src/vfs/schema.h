@@ -23,6 +23,7 @@
 #include "strata/core/result.h"
 #include "strata/core/task.h"
 #include "strata/fs/types.h"
+#include "strata/runtime/semaphore.h"
 #include "strata/vfs/meta_store.h"
 
 namespace strata::vfs::schema {
@@ -90,7 +91,8 @@ Task<Status> EnsureSchemaVersion(std::shared_ptr<MetaStore> store);
 // Hands out unique inode numbers. Numbers are reserved kInoBlock at a time
 // by compare-and-set on meta/next_ino and handed out from memory, so most
 // allocations touch no store; numbers of a block left unused at exit are
-// skipped, never reused.
+// skipped, never reused. One block is reserved at a time (callers that find
+// the block exhausted wait for the one reservation in flight).
 class InodeAllocator {
  public:
   explicit InodeAllocator(std::shared_ptr<MetaStore> store)
@@ -105,6 +107,7 @@ class InodeAllocator {
   Task<Result<uint64_t>> ReserveBlock();
 
   std::shared_ptr<MetaStore> store_;
+  runtime::Semaphore reserving_{1};  // single-flights ReserveBlock
   std::mutex mu_;
   uint64_t next_ = 0;  // guarded by mu_; [next_, end_) is free
   uint64_t end_ = 0;

@@ -156,5 +156,31 @@ TEST_F(NamespaceSchemaStoreTest, InodesAreUniqueAcrossAllocators) {
   EXPECT_THAT(Run(d.Allocate()), StatusIs(StatusCode::kDataLoss));
 }
 
+Task<Result<uint64_t>> AllocateOne(schema::InodeAllocator* a) {
+  co_return co_await a->Allocate();
+}
+
+TEST_F(NamespaceSchemaStoreTest, ConcurrentAllocationsReserveOneBlock) {
+  auto knobs = std::make_shared<KnobMetaStore>(store_);
+  knobs->suspend_gets = true;  // every reservation waits in its Get
+  schema::InodeAllocator a(knobs);
+  std::vector<Task<Result<uint64_t>>> tasks;
+  for (size_t i = 0; i < schema::kInoBlock; ++i) {
+    tasks.push_back(AllocateOne(&a));
+  }
+  std::set<uint64_t> seen;
+  for (const auto& r : Run(WhenAll(std::move(tasks)))) {
+    ASSERT_THAT(r, IsOk());
+    EXPECT_TRUE(seen.insert(*r).second) << *r;
+  }
+  EXPECT_EQ(seen.size(), schema::kInoBlock);
+  auto next = Run(store_->Get(std::string(schema::kNextInoKey)));
+  ASSERT_THAT(next, IsOk());
+  ASSERT_TRUE(next->has_value());
+  EXPECT_EQ((*next)->value,
+            "{\"next\":" +
+                std::to_string(schema::kFirstIno + schema::kInoBlock) + "}");
+}
+
 }  // namespace
 }  // namespace strata::vfs::testing

@@ -22,13 +22,18 @@
 // mounts' flags, so a flag holds at any path); a caller that needs a
 // sub-tree's own capabilities asks CapabilitiesAt().
 // Files returned by Open report the virtual path from path(), and their
-// errors name it.
+// errors name it; so do all errors (backend paths are rewritten to virtual
+// ones). Open for Overwrite (truncate, no append/create_new) on a backend
+// with atomic rename writes a hidden temporary sibling (".strata-tmp.*",
+// never listed) and renames it over the target on Close, so an aborted or
+// failed write leaves the old content intact.
 //
 // Thread-safety: every method may be called concurrently from any reactor
 // thread. The Namespace must outlive the Files and ListStreams it returns.
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +55,9 @@ struct NamespaceOptions {
   // Test hook: where a mount's backend comes from (default:
   // fs::OpenFileSystem on the URI with the backend options as query).
   FileSystemOpener opener;
+  // Test hook: the wall clock that cache freshness is measured against
+  // (default: std::chrono::system_clock::now).
+  std::function<std::chrono::system_clock::time_point()> clock;
 };
 
 // What Move did.
@@ -76,6 +84,9 @@ class Namespace final : public fs::FileSystem {
   ~Namespace() override;
 
   // --- mount table (see MountTable for the rules) ---
+  // Mount returns the new mount and ListMounts every mount, sorted by path;
+  // in both, the values of secret backend options (IsSecretOption) read
+  // "<redacted>" (the table keeps the real ones for the backends).
   Task<Result<MountPoint>> Mount(std::string path, std::string uri,
                                  MountOptions options);
   Task<Status> Unmount(std::string path);
