@@ -13,6 +13,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 strata=${1:-$repo/build/bin/strata}
 [ $# -gt 0 ] && shift
+strata="$(cd "$(dirname "$strata")" && pwd)/$(basename "$strata")"
 data_dir=${STRATA_DATA_DIR:-$repo/var/strata}
 listen=${STRATA_LISTEN:-127.0.0.1:50051}
 

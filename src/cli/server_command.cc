@@ -3,8 +3,10 @@
 // built-in defaults, a TOML file given with --config, and the flags given
 // explicitly on the command line.
 
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "cli/command.h"
 #include "server/server.h"
@@ -23,6 +25,7 @@ struct ServerFlags {
   bool sync_metadata = false;
   std::string sync_interval;
   int threads = 0;
+  int reactors = 0;
 };
 
 bool Given(const CLI::App& cmd, const char* flag) {
@@ -52,6 +55,13 @@ Result<server::ServerOptions> BuildOptions(const CLI::App& cmd,
   if (Given(cmd, "--threads")) options.max_threads = flags.threads;
   if (options.metrics_listen == "off") options.metrics_listen.clear();
   return options;
+}
+
+// gRPC's threads hand each call to a reactor (Runtime::BlockOn); one reactor
+// per CPU keeps namespace work from queueing behind a single thread.
+size_t DefaultReactors() {
+  unsigned cpus = std::thread::hardware_concurrency();
+  return std::clamp<size_t>(cpus == 0 ? 1 : cpus, 1, 8);
 }
 
 }  // namespace
@@ -86,7 +96,14 @@ void AddServerCommand(CLI::App& app, Invocation* invocation) {
   cmd->add_option("--threads", flags->threads,
                   "gRPC threads serving requests (default: gRPC's)")
       ->check(CLI::Range(1, 4096));
+  cmd->add_option("--reactors", flags->reactors,
+                  "Reactor threads running namespace operations (default: "
+                  "one per CPU, at most 8)")
+      ->check(CLI::Range(1, 64));
   cmd->callback([cmd, flags, invocation] {
+    invocation->runtime_options.reactor_threads =
+        flags->reactors > 0 ? static_cast<size_t>(flags->reactors)
+                            : DefaultReactors();
     invocation->run = [cmd, flags](runtime::Runtime& rt) -> Status {
       STRATA_ASSIGN_OR_RETURN(server::ServerOptions options,
                               BuildOptions(*cmd, *flags));
