@@ -93,7 +93,9 @@ void AddBenchMetaCommand(CLI::App& bench, Invocation* invocation) {
   CLI::App* cmd = bench.add_subcommand(
       "meta",
       "Metadata operation rates (stat, mkdir, list, create, read) through a "
-      "strata server, beside the empty-call (ping) rate");
+      "strata server, beside the empty-call (ping) rate. Ping runs after "
+      "an untimed warm-up, first and again last; the higher of the two "
+      "rates is the reference");
   cmd->add_option("-s,--server", o->server,
                   "Server address (default $STRATA_SERVER or " +
                       std::string(kDefaultServer) + ")");

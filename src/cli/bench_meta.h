@@ -5,7 +5,9 @@
 // (a 4 KiB Write) and read (a 4 KiB Read) — against a scratch tree
 // /bench-<pid> that is created first and removed afterwards. Each kind
 // reports total ops / wall time and p50/p99 latency; the namespace's own
-// cost shows as the ratio of each rate to the ping rate.
+// cost shows as the ratio of each rate to the ping rate. An untimed warm-up
+// (min(N, 200) pings per client) precedes the phases, and ping is measured
+// both first and last: the faster run is reported as the reference.
 //
 // Thread-safety: RunMetaBench drives its own threads; call it from one.
 #pragma once
@@ -35,7 +37,8 @@ struct MetaOpResult {
   double p99_us = 0;
 };
 
-// Runs every operation kind in turn (ping first). Fails with the first
+// Runs every operation kind in turn (ping first, its row holding the
+// faster of the first and last ping runs). Fails with the first
 // failed call (naming its path) after removing the scratch tree.
 Result<std::vector<MetaOpResult>> RunMetaBench(FsClient& client,
                                                const MetaBenchConfig& config);

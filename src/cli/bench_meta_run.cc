@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <latch>
@@ -20,8 +21,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr size_t kSmallFile = 4096;
-constexpr int kStatFiles = 64;  // files stat and read cycle through
-constexpr int kListFiles = 10;  // entries of the listed directory
+constexpr int kStatFiles = 64;     // files stat and read cycle through
+constexpr int kListFiles = 10;     // entries of the listed directory
+constexpr int kWarmupPings = 200;  // per client, untimed, before the phases
 
 enum class Op { kPing, kStat, kMkdir, kList, kCreate, kRead };
 
@@ -54,6 +56,7 @@ grpc::Status WriteSmallFile(FsClient& client, size_t channel,
   auto writer = client.files(channel).Write(context.get(), &response);
   strata::v1::WriteRequest message;
   message.mutable_header()->set_path(path);
+  message.mutable_header()->set_expected_size(kSmallFile);
   if (writer->Write(message)) {
     message.set_data(kData);
     if (writer->Write(message)) writer->WritesDone();
@@ -211,6 +214,29 @@ Status Cleanup(FsClient& client, const Layout& layout) {
                       layout.root);
 }
 
+// An untimed round of pings so that the first measured phase does not pay
+// for connection setup and cold server threads.
+void WarmUp(FsClient& client, const Layout& layout,
+            const MetaBenchConfig& config, FirstError* error) {
+  MetaBenchConfig warm = config;
+  warm.ops = std::min(config.ops, kWarmupPings);
+  RunPhase(client, layout, Op::kPing, warm, error);
+}
+
+// Measures ping again after the other phases; the faster of the two ping
+// runs becomes the reference row (results[0]), so a slow start (or a slow
+// end) does not inflate the other kinds' ratios.
+void RemeasurePing(FsClient& client, const Layout& layout,
+                   const MetaBenchConfig& config, FirstError* error,
+                   std::vector<MetaOpResult>* results) {
+  MetaOpResult again = RunPhase(client, layout, Op::kPing, config, error);
+  if (error->failed.load() || results->empty()) return;
+  if (again.ops_per_sec > results->front().ops_per_sec) {
+    again.name = results->front().name;
+    results->front() = again;
+  }
+}
+
 }  // namespace
 
 Result<std::vector<MetaOpResult>> RunMetaBench(FsClient& client,
@@ -221,6 +247,8 @@ Result<std::vector<MetaOpResult>> RunMetaBench(FsClient& client,
   Status status = Setup(client, layout);
   std::vector<MetaOpResult> results;
   FirstError error;
+  if (status.ok()) WarmUp(client, layout, config, &error);
+  if (error.failed.load()) status = error.status;
   for (const auto& [op, name] : kOps) {
     if (!status.ok()) break;
     MetaOpResult result = RunPhase(client, layout, op, config, &error);
@@ -228,6 +256,8 @@ Result<std::vector<MetaOpResult>> RunMetaBench(FsClient& client,
     results.push_back(result);
     if (error.failed.load()) status = error.status;
   }
+  if (status.ok()) RemeasurePing(client, layout, config, &error, &results);
+  if (error.failed.load()) status = error.status;
   Status cleanup = Cleanup(client, layout);
   STRATA_RETURN_IF_ERROR(status);
   STRATA_RETURN_IF_ERROR(cleanup);

@@ -72,19 +72,40 @@ Status LocalFile::Write(std::string_view data) {
   return Status::OK();
 }
 
+namespace {
+
+// Flushes the directory holding `path` so a rename into it survives a crash.
+Status SyncParentDir(const std::string& path) {
+  std::filesystem::path p(path);
+  std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoToStatus(errno, "open directory " + dir);
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  // Some file systems cannot fsync a directory; the rename still happened.
+  if (rc != 0 && err != EINVAL && err != ENOTSUP) {
+    return ErrnoToStatus(err, "sync directory " + dir);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 Status LocalFile::CommitAs(const std::string& target) {
   mode_t mask = ::umask(0);
   ::umask(mask);
   if (::fchmod(fd_, 0666 & ~mask) != 0) {
     return ErrnoToStatus(errno, "chmod " + target);
   }
+  if (::fsync(fd_) != 0) return ErrnoToStatus(errno, "sync " + target);
   int fd = std::exchange(fd_, -1);
   if (::close(fd) != 0) return ErrnoToStatus(errno, "write " + target);
   if (::rename(path_.c_str(), target.c_str()) != 0) {
     return ErrnoToStatus(errno, "rename to " + target);
   }
   temporary_ = false;
-  return Status::OK();
+  return SyncParentDir(target);
 }
 
 }  // namespace strata::cli

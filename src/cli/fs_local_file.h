@@ -37,9 +37,10 @@ class LocalFile {
   Result<size_t> Read(char* buffer, size_t n);
   // Appends all of `data`. Errors name the path.
   Status Write(std::string_view data);
-  // Makes the temporary file `target` (permissions as a new file under the
-  // umask, then an atomic rename). Errors name `target`; the temporary
-  // file is then removed.
+  // Makes the temporary file `target`, crash-safely: permissions as a new
+  // file under the umask, fsync of the data, an atomic rename, then fsync
+  // of the parent directory. Errors name `target` (or its directory); a
+  // temporary file that was not renamed is then removed.
   Status CommitAs(const std::string& target);
 
  private:

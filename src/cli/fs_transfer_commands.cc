@@ -1,9 +1,11 @@
 // `strata fs copy-from-local LOCAL PATH` and `strata fs copy-to-local PATH
 // LOCAL`: files between the local disk and the namespace, streamed in
-// 1 MiB messages, with a progress bar when stdout is a terminal.
+// 1 MiB messages, with a progress bar (on stderr) when stderr is a
+// terminal.
 //
 // copy-from-local: the server makes the file visible only when the stream
-// ends cleanly, so a failed upload leaves nothing (or the old file) behind.
+// ends cleanly with exactly the local file's size (expected_size), so a
+// failed or short upload leaves nothing (or the old file) behind.
 // copy-to-local writes a temporary file next to LOCAL and renames it into
 // place, so LOCAL is never half-written. A destination that is an existing
 // directory receives the source's base name.
@@ -62,6 +64,7 @@ Status Upload(FsClient& client, LocalFile& in, const std::string& path,
   header.mutable_header()->set_path(path);
   header.mutable_header()->set_mode(strata::v1::WriteHeader::OVERWRITE);
   header.mutable_header()->set_parents(true);
+  header.mutable_header()->set_expected_size(in.size());
   bool open = writer->Write(header);
   strata::v1::WriteRequest message;
   std::string* data = message.mutable_data();
@@ -87,7 +90,7 @@ Status RunCopyFromLocal(FsClient& client, const TransferOptions& options) {
   STRATA_ASSIGN_OR_RETURN(
       std::string path,
       RemoteDestination(client, options.to, BaseName(options.from)));
-  Progress progress(::isatty(STDOUT_FILENO) == 1);
+  Progress progress(::isatty(STDERR_FILENO) == 1);
   progress.AddTotal(in.size());
   Status status = Upload(client, in, path, &progress);
   progress.Finish();
@@ -134,7 +137,7 @@ Status RunCopyToLocal(FsClient& client, const TransferOptions& options) {
     local += "/" + BaseName(options.from);
   }
   STRATA_ASSIGN_OR_RETURN(LocalFile out, LocalFile::CreateTempNextTo(local));
-  Progress progress(::isatty(STDOUT_FILENO) == 1);
+  Progress progress(::isatty(STDERR_FILENO) == 1);
   Status status = Download(client, options.from, out, &progress);
   progress.Finish();
   if (status.ok()) status = out.CommitAs(local);

@@ -26,6 +26,7 @@ constexpr std::string_view kCodeNames[] = {
     "DATA_LOSS",
     "UNAUTHENTICATED",
 };
+static_assert(std::size(kCodeNames) == 17);
 
 }  // namespace
 
@@ -35,10 +36,42 @@ std::string_view GrpcCodeName(grpc::StatusCode code) {
   return kCodeNames[index];
 }
 
-CallRecorder::CallRecorder(std::string_view service, std::string_view method)
-    : service_(service),
-      method_(method),
-      start_(std::chrono::steady_clock::now()) {}
+MethodMetrics::MethodMetrics(std::string_view service, std::string_view method)
+    : service_(service), method_(method) {}
+
+metrics::Counter& MethodMetrics::CounterFor(grpc::StatusCode code) {
+  auto index = static_cast<size_t>(code);
+  if (index >= kCodes) index = static_cast<size_t>(grpc::StatusCode::UNKNOWN);
+  metrics::Counter* counter = by_code_[index].load(std::memory_order_acquire);
+  if (counter != nullptr) return *counter;
+  counter = &metrics::DefaultRegistry().GetCounter(
+      "strata_server_requests_total",
+      "gRPC requests served, by service, method and status code",
+      {{"service", service_},
+       {"method", method_},
+       {"code", std::string(kCodeNames[index])}});
+  by_code_[index].store(counter, std::memory_order_release);
+  return *counter;
+}
+
+metrics::Histogram& MethodMetrics::Latency() {
+  metrics::Histogram* histogram = latency_.load(std::memory_order_acquire);
+  if (histogram != nullptr) return *histogram;
+  histogram = &metrics::DefaultRegistry().GetHistogram(
+      "strata_server_request_seconds",
+      "gRPC request latency in seconds, by method", metrics::LatencyBuckets(),
+      {{"method", method_}});
+  latency_.store(histogram, std::memory_order_release);
+  return *histogram;
+}
+
+void MethodMetrics::Record(grpc::StatusCode code, double seconds) {
+  CounterFor(code).Increment();
+  Latency().Observe(seconds);
+}
+
+CallRecorder::CallRecorder(MethodMetrics& metrics)
+    : metrics_(metrics), start_(std::chrono::steady_clock::now()) {}
 
 grpc::Status CallRecorder::Finish(grpc::Status status) {
   code_ = status.error_code();
@@ -48,20 +81,7 @@ grpc::Status CallRecorder::Finish(grpc::Status status) {
 CallRecorder::~CallRecorder() {
   std::chrono::duration<double> elapsed =
       std::chrono::steady_clock::now() - start_;
-  metrics::Registry& registry = metrics::DefaultRegistry();
-  registry
-      .GetCounter("strata_server_requests_total",
-                  "gRPC requests served, by service, method and status code",
-                  {{"service", std::string(service_)},
-                   {"method", std::string(method_)},
-                   {"code", std::string(GrpcCodeName(code_))}})
-      .Increment();
-  registry
-      .GetHistogram("strata_server_request_seconds",
-                    "gRPC request latency in seconds, by method",
-                    metrics::LatencyBuckets(),
-                    {{"method", std::string(method_)}})
-      .Observe(elapsed.count());
+  metrics_.Record(code_, elapsed.count());
 }
 
 metrics::Gauge& MountsGauge() {

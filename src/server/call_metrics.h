@@ -2,23 +2,55 @@
 // and strata_server_request_seconds{method}, recorded by a CallRecorder that
 // each handler creates on entry, plus the strata_server_mounts gauge.
 //
-// Thread-safety: a CallRecorder belongs to one call (one thread); the
-// metrics it updates are in metrics::DefaultRegistry() and thread-safe.
+// Each RPC method owns a MethodMetrics (a member of its service), which
+// caches the registry's Counter per status code and the latency Histogram
+// the first time each is used, so a call costs no registry lookup (and no
+// lock) after that.
+//
+// Thread-safety: a CallRecorder belongs to one call (one thread); a
+// MethodMetrics may be shared by any number of concurrent calls; the
+// metrics they update are in metrics::DefaultRegistry() and thread-safe.
 #pragma once
 #include <grpcpp/support/status.h>
 
+#include <array>
+#include <atomic>
 #include <chrono>
+#include <string>
 #include <string_view>
 
 #include "strata/core/metrics.h"
 
 namespace strata::server {
 
+// The metrics of one RPC method of one service.
+class MethodMetrics {
+ public:
+  MethodMetrics(std::string_view service, std::string_view method);
+  MethodMetrics(const MethodMetrics&) = delete;
+  MethodMetrics& operator=(const MethodMetrics&) = delete;
+
+  // Counts one call that ended with `code` and records its latency.
+  void Record(grpc::StatusCode code, double seconds);
+
+ private:
+  static constexpr size_t kCodes = 17;  // OK .. UNAUTHENTICATED
+  metrics::Counter& CounterFor(grpc::StatusCode code);
+  metrics::Histogram& Latency();
+
+  std::string service_;
+  std::string method_;
+  // Filled on first use; racing fillers store the same registry pointer.
+  std::array<std::atomic<metrics::Counter*>, kCodes> by_code_{};
+  std::atomic<metrics::Histogram*> latency_{nullptr};
+};
+
 // Times one RPC from construction to destruction and counts it under the
 // code given to Finish (UNKNOWN if Finish was never called).
 class CallRecorder {
  public:
-  CallRecorder(std::string_view service, std::string_view method);
+  // `metrics` must outlive the recorder.
+  explicit CallRecorder(MethodMetrics& metrics);
   ~CallRecorder();
   CallRecorder(const CallRecorder&) = delete;
   CallRecorder& operator=(const CallRecorder&) = delete;
@@ -28,8 +60,7 @@ class CallRecorder {
   grpc::Status Finish(grpc::Status status);
 
  private:
-  std::string_view service_;
-  std::string_view method_;
+  MethodMetrics& metrics_;
   grpc::StatusCode code_ = grpc::StatusCode::UNKNOWN;
   std::chrono::steady_clock::time_point start_;
 };

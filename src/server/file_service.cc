@@ -1,6 +1,7 @@
 // FileService: the metadata RPCs (Stat, List, Mkdir, Delete, Rename, Copy,
 // Sync) over the Namespace; Read and Write live in file_service_io.cc.
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -16,6 +17,7 @@ namespace {
 
 constexpr std::string_view kService = "FileService";
 constexpr uint32_t kDefaultPageSize = 1000;
+constexpr uint32_t kMaxPageSize = 10000;
 
 Task<Result<fs::FileInfo>> DoStat(vfs::Namespace* ns, std::string path) {
   co_return co_await ns->Stat(std::move(path));
@@ -67,59 +69,59 @@ class FileServiceImpl final : public v1::FileService::Service {
 
   grpc::Status Stat(grpc::ServerContext*, const v1::StatRequest* request,
                     v1::StatResponse* response) override {
-    CallRecorder call(kService, "Stat");
+    CallRecorder call(stat_metrics_);
     return call.Finish(ToGrpcStatus(StatImpl(*request, response)));
   }
 
   grpc::Status List(grpc::ServerContext* server_context,
                     const v1::ListRequest* request,
                     grpc::ServerWriter<v1::ListResponse>* writer) override {
-    CallRecorder call(kService, "List");
+    CallRecorder call(list_metrics_);
     return call.Finish(
         ToGrpcStatus(ListImpl(server_context, *request, writer)));
   }
 
   grpc::Status Mkdir(grpc::ServerContext*, const v1::MkdirRequest* request,
                      v1::MkdirResponse*) override {
-    CallRecorder call(kService, "Mkdir");
+    CallRecorder call(mkdir_metrics_);
     return call.Finish(ToGrpcStatus(MkdirImpl(*request)));
   }
 
   grpc::Status Delete(grpc::ServerContext*, const v1::DeleteRequest* request,
                       v1::DeleteResponse*) override {
-    CallRecorder call(kService, "Delete");
+    CallRecorder call(delete_metrics_);
     return call.Finish(ToGrpcStatus(DeleteImpl(*request)));
   }
 
   grpc::Status Rename(grpc::ServerContext*, const v1::RenameRequest* request,
                       v1::RenameResponse* response) override {
-    CallRecorder call(kService, "Rename");
+    CallRecorder call(rename_metrics_);
     return call.Finish(ToGrpcStatus(RenameImpl(*request, response)));
   }
 
   grpc::Status Copy(grpc::ServerContext*, const v1::CopyRequest* request,
                     v1::CopyResponse* response) override {
-    CallRecorder call(kService, "Copy");
+    CallRecorder call(copy_metrics_);
     return call.Finish(ToGrpcStatus(CopyImpl(*request, response)));
   }
 
   grpc::Status Sync(grpc::ServerContext*, const v1::SyncRequest* request,
                     v1::SyncResponse* response) override {
-    CallRecorder call(kService, "Sync");
+    CallRecorder call(sync_metrics_);
     return call.Finish(ToGrpcStatus(SyncImpl(*request, response)));
   }
 
   grpc::Status Read(grpc::ServerContext* server_context,
                     const v1::ReadRequest* request,
                     grpc::ServerWriter<v1::ReadResponse>* writer) override {
-    CallRecorder call(kService, "Read");
+    CallRecorder call(read_metrics_);
     return call.Finish(ServeRead(context_, server_context, *request, writer));
   }
 
   grpc::Status Write(grpc::ServerContext* server_context,
                      grpc::ServerReader<v1::WriteRequest>* reader,
                      v1::WriteResponse* response) override {
-    CallRecorder call(kService, "Write");
+    CallRecorder call(write_metrics_);
     return call.Finish(ServeWrite(context_, server_context, reader, response));
   }
 
@@ -134,7 +136,7 @@ class FileServiceImpl final : public v1::FileService::Service {
                             ValidatePath("path", request.path()));
     STRATA_ASSIGN_OR_RETURN(fs::FileInfo info,
                             Block(DoStat(context_.ns, path)));
-    ToProto(info, IsMountPoint(*context_.ns, path), response->mutable_info());
+    ToProto(info, context_.ns->IsMountPoint(path), response->mutable_info());
     return Status::OK();
   }
 
@@ -187,6 +189,15 @@ class FileServiceImpl final : public v1::FileService::Service {
   }
 
   const ServiceContext& context_;
+  MethodMetrics stat_metrics_{kService, "Stat"};
+  MethodMetrics list_metrics_{kService, "List"};
+  MethodMetrics mkdir_metrics_{kService, "Mkdir"};
+  MethodMetrics delete_metrics_{kService, "Delete"};
+  MethodMetrics rename_metrics_{kService, "Rename"};
+  MethodMetrics copy_metrics_{kService, "Copy"};
+  MethodMetrics sync_metrics_{kService, "Sync"};
+  MethodMetrics read_metrics_{kService, "Read"};
+  MethodMetrics write_metrics_{kService, "Write"};
 };
 
 Status FileServiceImpl::ListImpl(grpc::ServerContext* server_context,
@@ -198,8 +209,9 @@ Status FileServiceImpl::ListImpl(grpc::ServerContext* server_context,
   options.recursive = request.recursive();
   options.prefix = request.prefix();
   options.start_after = request.start_after();
-  options.page_size =
-      request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  options.page_size = request.page_size() == 0
+                          ? kDefaultPageSize
+                          : std::min(request.page_size(), kMaxPageSize);
   std::vector<vfs::MountPoint> mounts = context_.ns->ListMounts();
   fs::ListStream stream = context_.ns->List(path, options);
   while (std::optional<Result<fs::ListPage>> page = Block(NextPage(&stream))) {
@@ -216,7 +228,13 @@ Status FileServiceImpl::ListImpl(grpc::ServerContext* server_context,
       ToProto(entry, is_mount, response.add_entries());
     }
     if (!writer->Write(response)) {
-      return CancelledError("list " + path + ": the client went away");
+      if (server_context->IsCancelled()) {
+        return CancelledError("list " + path + ": the client went away");
+      }
+      return ResourceExhaustedError(
+          "list " + path + ": response too large (" +
+          std::to_string(response.ByteSizeLong()) +
+          " bytes in one page); use a smaller page_size");
     }
   }
   return Status::OK();
@@ -243,13 +261,6 @@ void ToProto(const fs::FileInfo& info, bool is_mount_point, v1::FileInfo* out) {
   out->set_is_dir(info.is_dir);
   out->set_etag(info.etag);
   out->set_is_mount_point(is_mount_point);
-}
-
-bool IsMountPoint(const vfs::Namespace& ns, std::string_view path) {
-  for (const vfs::MountPoint& mount : ns.ListMounts()) {
-    if (mount.path == path) return true;
-  }
-  return false;
 }
 
 std::unique_ptr<grpc::Service> NewFileService(const ServiceContext* context) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "core/logging.h"
 #include "server/services.h"
 #include "server/status_mapping.h"
 #include "strata/fs/file.h"
@@ -164,6 +165,35 @@ Status CopyStream(const ServiceContext& context,
   return Status::OK();
 }
 
+// DATA_LOSS unless the header's expected_size (when set) matches `bytes`.
+Status CheckExpectedSize(const v1::WriteHeader& header, const std::string& path,
+                         uint64_t bytes) {
+  if (!header.has_expected_size() || header.expected_size() == bytes) {
+    return Status::OK();
+  }
+  return DataLossError("write " + path + ": expected " +
+                       std::to_string(header.expected_size()) +
+                       " bytes but the stream ended after " +
+                       std::to_string(bytes) + "; nothing written");
+}
+
+// Fills the response after a successful Close. A failing Stat does not fail
+// the write (the data is committed): the info then carries what is known.
+void FillWriteResponse(const ServiceContext& context, const std::string& path,
+                       uint64_t bytes, v1::WriteResponse* response) {
+  response->set_bytes_written(bytes);
+  Result<fs::FileInfo> info =
+      context.runtime->BlockOn(DoStat(context.ns, path));
+  if (info.ok()) {
+    ToProto(*info, false, response->mutable_info());
+    return;
+  }
+  Logger().warn("write {}: committed, but stat failed: {}", path,
+                info.status().ToString());
+  response->mutable_info()->set_path(path);
+  response->mutable_info()->set_size(bytes);
+}
+
 Status WriteImpl(const ServiceContext& context,
                  grpc::ServerContext* server_context,
                  grpc::ServerReader<v1::WriteRequest>* reader,
@@ -176,22 +206,20 @@ Status WriteImpl(const ServiceContext& context,
     return InvalidArgumentError(
         "write: the first message must be a header naming the path");
   }
+  const v1::WriteHeader& header = first.header();
   STRATA_ASSIGN_OR_RETURN(std::string path,
-                          ValidatePath("path", first.header().path()));
-  STRATA_ASSIGN_OR_RETURN(FilePtr file,
-                          OpenForWrite(context, first.header(), path));
+                          ValidatePath("path", header.path()));
+  STRATA_ASSIGN_OR_RETURN(FilePtr file, OpenForWrite(context, header, path));
   uint64_t bytes = 0;
   Status status =
       CopyStream(context, server_context, reader, file.get(), path, &bytes);
+  if (status.ok()) status = CheckExpectedSize(header, path, bytes);
   if (!status.ok()) {
     context.runtime->BlockOn(DoAbort(file.get())).IgnoreError();
     return status;
   }
   STRATA_RETURN_IF_ERROR(context.runtime->BlockOn(DoClose(file.get())));
-  STRATA_ASSIGN_OR_RETURN(fs::FileInfo info,
-                          context.runtime->BlockOn(DoStat(context.ns, path)));
-  response->set_bytes_written(bytes);
-  ToProto(info, false, response->mutable_info());
+  FillWriteResponse(context, path, bytes, response);
   return Status::OK();
 }
 

@@ -21,7 +21,7 @@ class HealthServiceImpl final : public v1::HealthService::Service {
 
   grpc::Status Check(grpc::ServerContext*, const v1::HealthCheckRequest*,
                      v1::HealthCheckResponse* response) override {
-    CallRecorder call("HealthService", "Check");
+    CallRecorder call(check_metrics_);
     auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
         std::chrono::steady_clock::now() - context_.started);
     response->set_status(v1::HealthCheckResponse::SERVING);
@@ -33,12 +33,14 @@ class HealthServiceImpl final : public v1::HealthService::Service {
 
   grpc::Status Ping(grpc::ServerContext*, const v1::PingRequest*,
                     v1::PingResponse*) override {
-    CallRecorder call("HealthService", "Ping");
+    CallRecorder call(ping_metrics_);
     return call.Finish(grpc::Status::OK);
   }
 
  private:
   const ServiceContext& context_;
+  MethodMetrics check_metrics_{"HealthService", "Check"};
+  MethodMetrics ping_metrics_{"HealthService", "Ping"};
 };
 
 }  // namespace

@@ -1,4 +1,7 @@
 // MetricsHttpServer: accept loop over poll(listening socket, self-pipe).
+// Each connection is served with non-blocking I/O that also polls the
+// self-pipe and runs against a deadline, so no client can hold the thread
+// (or Shutdown) for long.
 
 #include "server/metrics_http.h"
 
@@ -11,6 +14,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -27,28 +31,68 @@ void CloseFd(int& fd) {
   fd = -1;
 }
 
-// Writes all of `data`, giving up on the first error (the peer is gone).
-void WriteAll(int fd, const std::string& data) {
+using Clock = std::chrono::steady_clock;
+
+// Time a client gets to send its request head, and to take the response.
+constexpr std::chrono::seconds kReadDeadline{2};
+constexpr std::chrono::seconds kWriteDeadline{5};
+
+// Waits until `fd` is ready for `events`. False when the wake pipe became
+// readable (Shutdown), `deadline` passed, or poll failed.
+bool WaitReady(int fd, short events, int wake_fd, Clock::time_point deadline) {
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - Clock::now())
+                    .count();
+    if (left <= 0) return false;
+    pollfd fds[2] = {{fd, events, 0}, {wake_fd, POLLIN, 0}};
+    int n = ::poll(fds, 2, static_cast<int>(left));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0 || fds[1].revents != 0) return false;
+    if (fds[0].revents != 0) return true;  // errors show in recv/send
+  }
+}
+
+// Writes all of `data` to the non-blocking `fd`, giving up on the first
+// error (the peer is gone), at Shutdown or after kWriteDeadline.
+void WriteAll(int fd, int wake_fd, const std::string& data) {
+  Clock::time_point deadline = Clock::now() + kWriteDeadline;
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n =
         ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (!WaitReady(fd, POLLOUT, wake_fd, deadline)) return;
+      continue;
+    }
     if (n <= 0) return;
     done += static_cast<size_t>(n);
   }
 }
 
-// Reads until the end of the request head; empty on error or timeout.
-std::string ReadRequestHead(int fd) {
+bool HeadComplete(const std::string& head) {
+  return head.find("\r\n\r\n") != std::string::npos ||
+         head.find("\n\n") != std::string::npos ||
+         head.size() >= kMaxRequestBytes;
+}
+
+// Reads the request head from the non-blocking `fd` (what arrived before
+// the peer closed, if it did). Empty when kReadDeadline passes first (the
+// whole head, however it trickles in), at Shutdown, or on error.
+std::string ReadRequestHead(int fd, int wake_fd) {
+  Clock::time_point deadline = Clock::now() + kReadDeadline;
   std::string head;
   char buf[2048];
-  while (head.find("\r\n\r\n") == std::string::npos &&
-         head.find("\n\n") == std::string::npos &&
-         head.size() < kMaxRequestBytes) {
+  while (!HeadComplete(head)) {
     ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (!WaitReady(fd, POLLIN, wake_fd, deadline)) return "";
+      continue;
+    }
+    if (n < 0) return "";
+    if (n == 0) break;
     head.append(buf, static_cast<size_t>(n));
   }
   return head;
@@ -182,14 +226,11 @@ class MetricsHttpServerImpl final : public MetricsHttpServer {
   }
 
   void Serve() {
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    int fd =
+        ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd < 0) return;
-    timeval timeout{};
-    timeout.tv_sec = 2;
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-    std::string head = ReadRequestHead(fd);
-    if (!head.empty()) WriteAll(fd, Answer(head, registry_));
+    std::string head = ReadRequestHead(fd, wake_read_);
+    if (!head.empty()) WriteAll(fd, wake_read_, Answer(head, registry_));
     ::shutdown(fd, SHUT_WR);
     ::close(fd);
   }

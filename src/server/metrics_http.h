@@ -5,7 +5,10 @@
 // them one at a time (a scrape is small and rare): GET /metrics → 200 with
 // the registry rendered (Content-Type: text/plain; version=0.0.4), any other
 // path → 404, other methods → 405; every response closes the connection.
-// Shutdown wakes the thread through a self-pipe, so it returns promptly.
+// A client gets 2 s in total to send its request head (a slow or silent one
+// is dropped unanswered) and 5 s to take the response. Shutdown wakes the
+// thread through a self-pipe, which it also watches while serving a
+// connection, so Shutdown returns promptly even mid-request.
 //
 // Thread-safety: Start, address and Shutdown may be called from any thread;
 // Shutdown is idempotent and also runs in the destructor.

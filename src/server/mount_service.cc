@@ -64,19 +64,19 @@ class MountServiceImpl final : public v1::MountService::Service {
 
   grpc::Status Mount(grpc::ServerContext*, const v1::MountRequest* request,
                      v1::MountResponse* response) override {
-    CallRecorder call(kService, "Mount");
+    CallRecorder call(mount_metrics_);
     return call.Finish(ToGrpcStatus(MountImpl(*request, response)));
   }
 
   grpc::Status Unmount(grpc::ServerContext*, const v1::UnmountRequest* request,
                        v1::UnmountResponse*) override {
-    CallRecorder call(kService, "Unmount");
+    CallRecorder call(unmount_metrics_);
     return call.Finish(ToGrpcStatus(UnmountImpl(*request)));
   }
 
   grpc::Status ListMounts(grpc::ServerContext*, const v1::ListMountsRequest*,
                           v1::ListMountsResponse* response) override {
-    CallRecorder call(kService, "ListMounts");
+    CallRecorder call(list_mounts_metrics_);
     std::vector<vfs::MountPoint> mounts = context_.ns->ListMounts();
     std::sort(mounts.begin(), mounts.end(),
               [](const vfs::MountPoint& a, const vfs::MountPoint& b) {
@@ -116,6 +116,9 @@ class MountServiceImpl final : public v1::MountService::Service {
   }
 
   const ServiceContext& context_;
+  MethodMetrics mount_metrics_{kService, "Mount"};
+  MethodMetrics unmount_metrics_{kService, "Unmount"};
+  MethodMetrics list_mounts_metrics_{kService, "ListMounts"};
 };
 
 }  // namespace

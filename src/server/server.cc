@@ -90,6 +90,7 @@ class Server::Impl {
   std::mutex mu_;
   std::condition_variable done_cv_;
   bool started_ = false;
+  bool shutting_down_ = false;  // set by the first Shutdown caller
   bool done_ = false;
 };
 
@@ -168,8 +169,13 @@ Status Server::Impl::Start() {
 
 void Server::Impl::Shutdown(std::chrono::milliseconds grace) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (done_ || !started_) return;
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!started_) return;
+    if (shutting_down_) {  // another caller is (or was) shutting down
+      done_cv_.wait(lock, [this] { return done_; });
+      return;
+    }
+    shutting_down_ = true;
   }
   if (grpc_ != nullptr) {
     grpc_->Shutdown(std::chrono::system_clock::now() + grace);

@@ -8,7 +8,8 @@
 // strata's StatusCode values map one-to-one onto gRPC codes of the same name.
 //
 // Thread-safety: Start, Shutdown and Wait may be called from any thread
-// except the runtime's reactor threads; Shutdown is idempotent.
+// except the runtime's reactor threads; Shutdown is idempotent and may be
+// called concurrently.
 #pragma once
 #include <chrono>
 #include <memory>
@@ -66,8 +67,13 @@ class Server {
   const std::string& listen_address() const;
   const std::string& metrics_address() const;
 
-  // Stops accepting, finishes in-flight calls (bounded by `grace`), closes
-  // the metadata store.
+  // Stops accepting new calls and lets in-flight ones finish for up to
+  // `grace`; then cancels the rest and waits for their handlers to return,
+  // and closes the metadata store. Cancellation is cooperative: streaming
+  // calls stop at their next message, but long-running handlers (recursive
+  // Copy, Sync, recursive Delete) finish the backend operation in progress
+  // first, so Shutdown can take longer than `grace`. Concurrent callers all
+  // return once the shutdown has completed.
   void Shutdown(std::chrono::milliseconds grace = std::chrono::seconds(5));
   // Blocks until Shutdown has completed (called from another thread).
   void Wait();

@@ -182,6 +182,72 @@ TEST_F(ServerIoTest, CancelledWriteLeavesNoFile) {
   }
 }
 
+// Sends a header with expected_size, then `data`, then WritesDone.
+grpc::Status WriteWithExpectedSize(v1::FileService::Stub* stub,
+                                   const std::string& path,
+                                   const std::string& data,
+                                   uint64_t expected_size,
+                                   v1::WriteResponse* response) {
+  grpc::ClientContext ctx;
+  auto writer = stub->Write(&ctx, response);
+  v1::WriteRequest header;
+  header.mutable_header()->set_path(path);
+  header.mutable_header()->set_expected_size(expected_size);
+  writer->Write(header);
+  v1::WriteRequest chunk;
+  chunk.set_data(data);
+  if (!data.empty()) writer->Write(chunk);
+  writer->WritesDone();
+  return writer->Finish();
+}
+
+TEST_F(ServerIoTest, ShortStreamWithExpectedSizeIsDataLossAndNoFile) {
+  v1::WriteResponse response;
+  grpc::Status status = WriteWithExpectedSize(
+      files_.get(), "/short", Pattern(1000, 4), 5000, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DATA_LOSS);
+  EXPECT_NE(status.error_message().find("/short"), std::string::npos);
+  EXPECT_NE(status.error_message().find("5000"), std::string::npos);
+  EXPECT_NE(status.error_message().find("1000"), std::string::npos);
+  EXPECT_EQ(Stat("/short").error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/data/root/short"));
+}
+
+TEST_F(ServerIoTest, ShortStreamWithExpectedSizeKeepsOldContent) {
+  const std::string old_data = Pattern(3000, 5);
+  ASSERT_TRUE(Write("/kept", old_data).status.ok());
+  v1::WriteResponse response;
+  grpc::Status status = WriteWithExpectedSize(files_.get(), "/kept",
+                                              Pattern(10, 6), 20, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DATA_LOSS);
+  ReadResult read = Read("/kept");
+  ASSERT_TRUE(read.status.ok());
+  EXPECT_TRUE(read.data == old_data);
+}
+
+TEST_F(ServerIoTest, LongerStreamThanExpectedSizeIsDataLoss) {
+  v1::WriteResponse response;
+  grpc::Status status =
+      WriteWithExpectedSize(files_.get(), "/long", "abcdef", 3, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DATA_LOSS);
+  EXPECT_EQ(Stat("/long").error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ServerIoTest, ExactExpectedSizeCommits) {
+  const std::string data = Pattern(4096, 7);
+  v1::WriteResponse response;
+  grpc::Status status = WriteWithExpectedSize(files_.get(), "/exact", data,
+                                              data.size(), &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.bytes_written(), data.size());
+  EXPECT_EQ(response.info().size(), data.size());
+  EXPECT_TRUE(Read("/exact").data == data);
+  // An explicit zero is honoured too: an empty file.
+  status = WriteWithExpectedSize(files_.get(), "/zero", "", 0, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.info().size(), 0u);
+}
+
 TEST_F(ServerIoTest, ConcurrentWritersAndReaders) {
   std::vector<std::thread> threads;
   std::vector<bool> ok(8, false);

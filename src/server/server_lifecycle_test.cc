@@ -7,36 +7,14 @@
 #include <unistd.h>
 
 #include <thread>
+#include <vector>
 
 #include "server/metrics_http.h"
 #include "server/server_test_util.h"
+#include "server/socket_test_util.h"
 
 namespace strata::server::testing {
 namespace {
-
-// Sends `request` to `address` over a plain socket; returns the response.
-std::string HttpExchange(const std::string& address,
-                         const std::string& request) {
-  std::string host, port;
-  EXPECT_TRUE(SplitHostPort(address, &host, &port).ok());
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(std::stoi(port)));
-  ::inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    ::close(fd);
-    return "";
-  }
-  EXPECT_EQ(::send(fd, request.data(), request.size(), 0),
-            static_cast<ssize_t>(request.size()));
-  std::string response;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::recv(fd, buf, sizeof(buf), 0)) > 0) response.append(buf, n);
-  ::close(fd);
-  return response;
-}
 
 std::string HttpGet(const std::string& address, const std::string& path) {
   return HttpExchange(address, "GET " + path +
@@ -103,9 +81,9 @@ TEST_F(ServerTest, RestartOnRocksDbKeepsMountsAndFiles) {
   ServerOptions options = DefaultOptions();
   options.metadata = "rocksdb";
   StartServer(options);
-  ASSERT_TRUE(Mount("/disk", "file://" + dir_ + "/disk",
-                    {{"sync_interval", "never"}})
-                  .ok());
+  ASSERT_TRUE(
+      Mount("/disk", "file://" + dir_ + "/disk", {{"sync_interval", "never"}})
+          .ok());
   ASSERT_TRUE(Mount("/disk/inner", "mem://inner/").ok());
   ASSERT_TRUE(Write("/disk/kept", "kept-data").status.ok());
   ASSERT_TRUE(Write("/rootfile", "in-root").status.ok());
@@ -177,6 +155,24 @@ TEST_F(ServerTest, WaitReturnsAfterShutdownFromAnotherThread) {
   server_->Wait();
   stopper.join();
   server_->Shutdown();  // idempotent
+}
+
+TEST_F(ServerTest, ConcurrentShutdownsAllReturnAfterCompletion) {
+  ServerOptions options = DefaultOptions();
+  options.metadata = "rocksdb";
+  StartServer(options);
+  ASSERT_TRUE(Stat("/").ok());
+  std::vector<std::thread> stoppers;
+  for (int i = 0; i < 4; ++i) {
+    stoppers.emplace_back([this] { server_->Shutdown(); });
+  }
+  for (std::thread& t : stoppers) t.join();
+  server_->Wait();  // already complete: returns at once
+  // Every caller returned after the store was closed: a new server can
+  // open the same RocksDB at once.
+  StopServer();
+  StartServer(options);
+  EXPECT_TRUE(Stat("/").ok());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include "server/server_test_util.h"
 
@@ -176,6 +177,33 @@ TEST_F(ServerFileTest, ListErrors) {
             grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(List("rel").status.error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ServerFileTest, HugePageSizeIsCapped) {
+  ASSERT_TRUE(Mkdir("/many").ok());
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(Write("/many/f" + std::to_string(i), "x").status.ok());
+  }
+  // Not a 4-billion-entry page reservation: capped, and still one page.
+  ListResult listed = List("/many", UINT32_MAX);
+  ASSERT_TRUE(listed.status.ok()) << listed.status.error_message();
+  EXPECT_EQ(listed.entries.size(), 5u);
+  EXPECT_EQ(listed.pages, 1);
+}
+
+TEST_F(ServerFileTest, StatMarksOnlyExactMountPoints) {
+  ASSERT_TRUE(Mount("/x/y", "mem://exact-mp/").ok());
+  v1::FileInfo info;
+  ASSERT_TRUE(Stat("/x", &info).ok());
+  EXPECT_TRUE(info.is_dir());
+  EXPECT_FALSE(info.is_mount_point());
+  ASSERT_TRUE(Stat("/x//y/", &info).ok());
+  EXPECT_TRUE(info.is_mount_point());
+  ASSERT_TRUE(Stat("/", &info).ok());
+  EXPECT_TRUE(info.is_mount_point());
+  ASSERT_TRUE(Write("/x/y/f", "1").status.ok());
+  ASSERT_TRUE(Stat("/x/y/f", &info).ok());
+  EXPECT_FALSE(info.is_mount_point());
 }
 
 TEST_F(ServerFileTest, ListRecursive) {

@@ -48,9 +48,6 @@ Result<std::string> ValidatePath(std::string_view field,
 // Fills `out` from a namespace FileInfo; is_mount_point from `ns`'s table.
 void ToProto(const fs::FileInfo& info, bool is_mount_point, v1::FileInfo* out);
 
-// True when normalised `path` is a mount point of `ns`.
-bool IsMountPoint(const vfs::Namespace& ns, std::string_view path);
-
 // Read and Write, implemented in file_service_io.cc.
 grpc::Status ServeRead(const ServiceContext& context,
                        grpc::ServerContext* server_context,

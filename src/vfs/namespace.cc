@@ -244,6 +244,12 @@ std::vector<MountPoint> Namespace::ListMounts() const {
   return mounts;
 }
 
+bool Namespace::IsMountPoint(std::string_view path) const {
+  std::string vpath;
+  Result<Resolved> r = impl_->core.ResolvePath(path, &vpath);
+  return r.ok() && r->mount != nullptr && r->mount->path == vpath;
+}
+
 Task<Result<SyncResult>> Namespace::Sync(std::string path) {
   return impl_->core.Sync(std::move(path));
 }

@@ -261,6 +261,23 @@ TEST_F(NamespaceTest, MountPointsCannotBeRemovedOrRenamed) {
               StatusIs(StatusCode::kInvalidArgument));
 }
 
+TEST_F(NamespaceTest, IsMountPointOnlyForExactMountPoints) {
+  MountMem("/a/b");
+  MountMem("/a/b/c/d");
+  ASSERT_THAT(Write("/a/b/file", "x"), IsOk());
+  for (const char* path :
+       {"/", "/a/b", "/a/b/c/d", "/a/b/", "//a/./b", "/a/b/c/../c/d"}) {
+    EXPECT_TRUE(ns_->IsMountPoint(path)) << path;
+  }
+  for (const char* path : {"/a", "/a/b/c", "/a/b/file", "/a/bb", "/a/b/c/d/e",
+                           "/missing", "", "relative"}) {
+    EXPECT_FALSE(ns_->IsMountPoint(path)) << path;
+  }
+  ASSERT_THAT(Run(ns_->Unmount("/a/b/c/d")), IsOk());
+  EXPECT_FALSE(ns_->IsMountPoint("/a/b/c/d"));
+  EXPECT_TRUE(ns_->IsMountPoint("/a/b"));
+}
+
 TEST_F(NamespaceTest, ErrorsNameTheVirtualPath) {
   MountLocal("/l");
   Status st = Stat("/l/missing").status();

@@ -91,6 +91,11 @@ class Namespace final : public fs::FileSystem {
                                  MountOptions options);
   Task<Status> Unmount(std::string path);
   std::vector<MountPoint> ListMounts() const;
+  // True when `path` (normalised first) is exactly a mount point ("/"
+  // included); false for other paths, including ancestors of mount points,
+  // and for invalid paths. Cheap (one mount-table lookup, no copies), so
+  // callers may use it per Stat.
+  bool IsMountPoint(std::string_view path) const;
 
   // Refreshes the cached metadata of `path` (a file, or a directory and
   // everything below it, nested mounts included) from the backend, and
