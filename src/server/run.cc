@@ -18,7 +18,7 @@
 namespace strata::server {
 namespace {
 
-// The write end of the self-pipe, read by the handler (async-signal-safe).
+// The write end of the self-pipe, written by the handler (async-signal-safe).
 volatile sig_atomic_t g_wake_fd = -1;
 
 void OnSignal(int signo) {
