@@ -134,8 +134,12 @@ class FileServiceImpl final : public v1::FileService::Service {
   Status StatImpl(const v1::StatRequest& request, v1::StatResponse* response) {
     STRATA_ASSIGN_OR_RETURN(std::string path,
                             ValidatePath("path", request.path()));
-    STRATA_ASSIGN_OR_RETURN(fs::FileInfo info,
-                            Block(DoStat(context_.ns, path)));
+    // A cache hit is answered on this gRPC thread; only a miss pays the
+    // hand-off to a reactor.
+    std::optional<Result<fs::FileInfo>> now = context_.ns->TryStatNow(path);
+    STRATA_ASSIGN_OR_RETURN(
+        fs::FileInfo info,
+        now.has_value() ? std::move(*now) : Block(DoStat(context_.ns, path)));
     ToProto(info, context_.ns->IsMountPoint(path), response->mutable_info());
     return Status::OK();
   }

@@ -3,7 +3,9 @@
 // and the helpers they share.
 //
 // Handlers run on gRPC's threads, never on the runtime's reactors, so each
-// calls the Namespace through Runtime::BlockOn. Every handler validates its
+// calls the Namespace through Runtime::BlockOn, except that Stat first tries
+// Namespace::TryStatNow (a fresh cache hit answered on the gRPC thread,
+// without the hand-off). Every handler validates its
 // input (paths are normalised; a relative path is INVALID_ARGUMENT), maps
 // errors with ToGrpcStatus and records CallRecorder metrics.
 //

@@ -5,6 +5,7 @@
 // on the caller's thread without awaiting.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -47,16 +48,12 @@ class MemoryMetaStore final : public MetaStore {
   std::string_view name() const override { return "memory"; }
 
   Task<Result<std::optional<KeyValue>>> Get(std::string key) override {
-    std::optional<KeyValue> out;
-    std::lock_guard lock(mu_);
-    auto it = entries_.find(key);
-    if (it != entries_.end()) {
-      out.emplace();
-      out->key = std::move(key);
-      out->value = it->second.value;
-      out->mod_revision = it->second.mod_revision;
-    }
-    co_return out;
+    co_return Lookup(key);
+  }
+
+  std::optional<Result<std::optional<KeyValue>>> TryGetNow(
+      std::string_view key) override {
+    return Result<std::optional<KeyValue>>(Lookup(key));
   }
 
   Task<Result<uint64_t>> Put(std::string key, std::string value) override {
@@ -98,6 +95,19 @@ class MemoryMetaStore final : public MetaStore {
   }
 
  private:
+  std::optional<KeyValue> Lookup(std::string_view key) const {
+    std::optional<KeyValue> out;
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(key);
+    if (it != entries_.end()) {
+      out.emplace();
+      out->key = std::string(key);
+      out->value = it->second.value;
+      out->mod_revision = it->second.mod_revision;
+    }
+    return out;
+  }
+
   std::vector<KeyValue> ScanLocked(const std::string& prefix,
                                    const ScanOptions& options) const {
     std::vector<KeyValue> out;
@@ -145,7 +155,7 @@ class MemoryMetaStore final : public MetaStore {
   }
 
   mutable std::mutex mu_;
-  std::map<std::string, Entry> entries_;
+  std::map<std::string, Entry, std::less<>> entries_;
   uint64_t revision_ = 0;
 };
 

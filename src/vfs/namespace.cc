@@ -274,6 +274,11 @@ Task<Result<std::unique_ptr<fs::File>>> Namespace::Open(
   return impl_->core.Open(std::move(path), std::move(options));
 }
 
+std::optional<Result<fs::FileInfo>> Namespace::TryStatNow(
+    std::string_view path) {
+  return impl_->core.TryStatNow(path);
+}
+
 Task<Result<fs::FileInfo>> Namespace::Stat(std::string path) {
   return impl_->core.Stat(std::move(path));
 }

@@ -21,25 +21,10 @@
 #include "strata/fs/file_system.h"
 #include "strata/vfs/mount_table.h"
 #include "strata/vfs/namespace.h"
+#include "vfs/cache_walk.h"
 #include "vfs/schema.h"
 
 namespace strata::vfs::internal {
-
-// One cached component of a path walk.
-struct WalkStep {
-  std::string key;            // dent/<parent>/<name>
-  uint64_t parent = 0;        // the directory holding it
-  uint64_t mod_revision = 0;  // 0: absent
-  std::optional<schema::Entry> entry;
-};
-
-// A path resolved to an object (from the cache or the backend).
-struct Found {
-  schema::Entry entry;  // for a mount root: dir, ino = root_ino
-  uint64_t parent = 0;  // 0 for a mount root
-  std::string key;      // its dent key ("" for a mount root)
-  uint64_t mod_revision = 0;
-};
 
 // Splits a normalised absolute path into its components ("/" → none).
 std::vector<std::string> SplitPath(std::string_view path);
@@ -106,6 +91,8 @@ class NamespaceCore final {
   Task<Result<Found>> Lookup(Resolved r, std::string vpath);
   // Stat of a virtual path, mount points and their ancestors included.
   Task<Result<fs::FileInfo>> Stat(std::string path);
+  // Stat answered from the cache on the calling thread (Namespace::TryStatNow).
+  std::optional<Result<fs::FileInfo>> TryStatNow(std::string_view path);
   // Records `info` as the object at `r` (ancestors as directories) in the
   // cache; returns the entry written.
   Task<Result<Found>> Record(Resolved r, fs::FileInfo info);
@@ -123,8 +110,6 @@ class NamespaceCore final {
   Task<Status> DeleteSubtree(uint64_t ino);
   // Reads directory `ino`'s generation record (see DirGate).
   Task<Result<DirGate>> ReadGate(uint64_t ino);
-  bool Fresh(int64_t synced_ns, std::chrono::milliseconds interval,
-             int64_t now) const;
   Task<Result<bool>> DirListedFresh(uint64_t ino,
                                     std::chrono::milliseconds interval,
                                     int64_t now);
@@ -153,9 +138,10 @@ class NamespaceCore final {
 
  private:
   // namespace_lookup.cc
-  Task<Result<std::optional<Found>>> LookupCached(
-      const std::vector<WalkStep>& steps, size_t n,
-      std::chrono::milliseconds interval, std::string vpath);
+  // Stat's answer once the lookup is done: a path that is absent but leads
+  // to a mount point is a directory.
+  Result<fs::FileInfo> StatAnswer(Result<Found> found,
+                                  const std::string& vpath) const;
   Task<Result<std::optional<Found>>> TryRecord(uint64_t root,
                                                std::vector<std::string> comps,
                                                std::vector<WalkStep> steps,

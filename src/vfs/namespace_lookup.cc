@@ -16,10 +16,6 @@ constexpr int kRecordAttempts = 8;
 // Deletes per Commit when dropping a subtree.
 constexpr size_t kDeleteBatch = 256;
 
-Status NotFoundPath(std::string_view vpath) {
-  return NotFoundError(std::string(vpath) + ": no such file or directory");
-}
-
 Found RootFound(uint64_t root_ino) {
   Found f;
   f.entry.ino = root_ino;
@@ -38,15 +34,6 @@ Found Uncached(const fs::FileInfo& info, uint64_t parent) {
 
 }  // namespace
 
-bool NamespaceCore::Fresh(int64_t synced_ns, std::chrono::milliseconds interval,
-                          int64_t now) const {
-  if (interval < std::chrono::milliseconds(0)) return true;  // kSyncNever
-  if (interval.count() == 0) return false;                   // kSyncAlways
-  const int64_t window =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(interval).count();
-  return now - synced_ns < window;
-}
-
 Task<Result<bool>> NamespaceCore::DirListedFresh(
     uint64_t ino, std::chrono::milliseconds interval, int64_t now) {
   if (interval.count() == 0 || ino == 0) co_return false;
@@ -56,58 +43,14 @@ Task<Result<bool>> NamespaceCore::DirListedFresh(
   if (!kv->has_value()) co_return false;
   auto state = schema::DecodeDirState(key, (*kv)->value);
   if (!state.ok()) co_return state.status();
-  co_return state->listed_ns != 0 && Fresh(state->listed_ns, interval, now);
+  co_return state->listed_ns != 0 && IsFresh(state->listed_ns, interval, now);
 }
 
 Task<Result<std::vector<WalkStep>>> NamespaceCore::Walk(
     uint64_t root, std::vector<std::string> comps) {
-  std::vector<WalkStep> steps;
-  uint64_t parent = root;
-  for (const std::string& name : comps) {
-    WalkStep step;
-    step.key = DentKey(parent, name);
-    step.parent = parent;
-    auto kv = co_await store_->Get(step.key);
-    if (!kv.ok()) co_return kv.status();
-    if (!kv->has_value()) {
-      steps.push_back(std::move(step));
-      break;
-    }
-    auto entry = DecodeEntry(step.key, (*kv)->value);
-    if (!entry.ok()) co_return entry.status();
-    step.mod_revision = (*kv)->mod_revision;
-    step.entry = *entry;
-    parent = entry->ino;
-    steps.push_back(std::move(step));
-    if (!entry->dir) break;
-  }
-  co_return steps;
-}
-
-// Found from the cache, kNotFound when the cache knows the path is absent,
-// nullopt when the backend must be asked.
-Task<Result<std::optional<Found>>> NamespaceCore::LookupCached(
-    const std::vector<WalkStep>& steps, size_t n,
-    std::chrono::milliseconds interval, std::string vpath) {
-  const int64_t now = Now();
-  for (size_t i = 0; i < steps.size(); ++i) {
-    const WalkStep& s = steps[i];
-    if (!s.entry || !Fresh(s.entry->synced_ns, interval, now)) {
-      auto listed = co_await DirListedFresh(s.parent, interval, now);
-      if (!listed.ok()) co_return listed.status();
-      if (!*listed) co_return std::optional<Found>();
-      if (!s.entry) co_return NotFoundPath(vpath);
-    }
-    if (i + 1 < n && !s.entry->dir) co_return NotFoundPath(vpath);
-  }
-  if (steps.size() < n || !steps.back().entry) co_return std::optional<Found>();
-  const WalkStep& last = steps.back();
-  Found found;
-  found.entry = *last.entry;
-  found.parent = last.parent;
-  found.key = last.key;
-  found.mod_revision = last.mod_revision;
-  co_return std::optional<Found>(std::move(found));
+  CacheWalk walk(root, std::move(comps), std::nullopt);
+  STRATA_CO_RETURN_IF_ERROR(co_await DriveWalk(store_.get(), &walk));
+  co_return std::move(walk.steps());
 }
 
 // Writes `info` at `comps` (ancestors as directories, existing inodes kept)
@@ -163,13 +106,18 @@ Task<Result<Found>> NamespaceCore::Lookup(Resolved r, std::string vpath) {
   if (comps.empty()) co_return RootFound(root);
   const std::chrono::milliseconds interval = IntervalOf(*r.mount);
   for (int attempt = 0; attempt < kRecordAttempts; ++attempt) {
-    auto steps = co_await Walk(root, comps);
-    if (!steps.ok()) co_return steps.status();
-    auto cached = co_await LookupCached(*steps, comps.size(), interval, vpath);
+    VerdictInputs inputs;
+    inputs.interval = interval;
+    inputs.now = Now();
+    inputs.vpath = vpath;
+    CacheWalk walk(root, comps, std::move(inputs));
+    STRATA_CO_RETURN_IF_ERROR(co_await DriveWalk(store_.get(), &walk));
+    auto cached = walk.TakeVerdict();
     if (!cached.ok()) co_return cached.status();
     if (cached->has_value()) co_return std::move(**cached);
+    std::vector<WalkStep>& steps = walk.steps();
     // Read before the backend: a concurrent Record/Forget bumps it.
-    auto gate = co_await ReadGate(steps->back().parent);
+    auto gate = co_await ReadGate(steps.back().parent);
     if (!gate.ok()) co_return gate.status();
     auto info = co_await r.fs->Stat(r.backend_path);
     if (!info.ok()) {
@@ -179,8 +127,8 @@ Task<Result<Found>> NamespaceCore::Lookup(Resolved r, std::string vpath) {
       co_return BackendError(info.status(), r.backend_path, vpath);
     }
     gate->check = true;
-    const uint64_t parent = steps->back().parent;
-    auto rec = co_await TryRecord(root, comps, std::move(steps).value(),
+    const uint64_t parent = steps.back().parent;
+    auto rec = co_await TryRecord(root, comps, std::move(steps),
                                   std::move(gate).value(), *info);
     if (!rec.ok()) co_return Uncached(*info, parent);
     if (rec->has_value()) co_return std::move(**rec);
@@ -196,15 +144,42 @@ Task<Result<fs::FileInfo>> NamespaceCore::Stat(std::string path) {
     co_return schema::EntryToInfo(RootFound(r->mount->root_ino).entry, vpath);
   }
   auto found = co_await Lookup(*r, vpath);
+  co_return StatAnswer(std::move(found), vpath);
+}
+
+std::optional<Result<fs::FileInfo>> NamespaceCore::TryStatNow(
+    std::string_view path) {
+  std::string vpath;
+  auto r = ResolvePath(path, &vpath);
+  if (!r.ok()) return Result<fs::FileInfo>(r.status());
+  if (r->relative == "/") {
+    return schema::EntryToInfo(RootFound(r->mount->root_ino).entry, vpath);
+  }
+  VerdictInputs inputs;
+  inputs.interval = IntervalOf(*r->mount);
+  inputs.now = Now();
+  inputs.vpath = vpath;
+  CacheWalk walk(r->mount->root_ino, SplitPath(r->relative), std::move(inputs));
+  std::optional<Status> walked = DriveWalkNow(*store_, walk);
+  if (!walked.has_value()) return std::nullopt;  // the store would wait
+  if (!walked->ok()) return Result<fs::FileInfo>(*walked);
+  auto cached = walk.TakeVerdict();
+  if (!cached.ok()) return StatAnswer(cached.status(), vpath);
+  if (!cached->has_value()) return std::nullopt;  // ask the backend
+  return StatAnswer(std::move(**cached), vpath);
+}
+
+Result<fs::FileInfo> NamespaceCore::StatAnswer(Result<Found> found,
+                                               const std::string& vpath) const {
   if (!found.ok()) {
     if (found.status().code() == StatusCode::kNotFound &&
         !mounts_->MountedNamesUnder(vpath).empty()) {
       // Exists only as the way to a mount point: a directory.
-      co_return schema::EntryToInfo(RootFound(0).entry, vpath);
+      return schema::EntryToInfo(RootFound(0).entry, vpath);
     }
-    co_return found.status();
+    return found.status();
   }
-  co_return schema::EntryToInfo(found->entry, vpath);
+  return schema::EntryToInfo(found->entry, vpath);
 }
 
 Task<Result<Found>> NamespaceCore::Record(Resolved r, fs::FileInfo info) {

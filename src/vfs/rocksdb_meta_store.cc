@@ -78,6 +78,11 @@ class RocksDbMetaStore final : public MetaStore {
     co_return GetEntry(key);
   }
 
+  std::optional<Result<std::optional<KeyValue>>> TryGetNow(
+      std::string_view key) override {
+    return GetEntry(key);
+  }
+
   Task<Result<uint64_t>> Put(std::string key, std::string value) override {
     if (key.empty()) co_return EmptyKeyError(path_, "put");
     std::vector<TxnOp> ops;

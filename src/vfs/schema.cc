@@ -1,11 +1,13 @@
-// Metadata schema: keys, JSON records and inode allocation
-// (docs/metadata-schema.md).
+// Metadata schema: keys, records (binary, and version-1 JSON on read),
+// the version record and inode allocation (docs/metadata-schema.md).
 #include "vfs/schema.h"
 
 #include <cinttypes>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
+
+#include "vfs/record_codec.h"
 
 namespace strata::vfs::schema {
 namespace {
@@ -67,6 +69,11 @@ bool ReadString(const json& j, const char* name, std::string* out) {
   return true;
 }
 
+// Version-1 records are JSON objects; binary ones start with a tag byte.
+bool IsJson(std::string_view value) {
+  return !value.empty() && value[0] == '{';
+}
+
 // Serialises without exceptions on invalid UTF-8 (etags are opaque bytes).
 std::string Dump(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -92,17 +99,11 @@ std::string DirKey(uint64_t ino) {
 }
 
 std::string EncodeEntry(const Entry& entry) {
-  json j = json::object();
-  j["ino"] = entry.ino;
-  j["dir"] = entry.dir;
-  j["size"] = entry.size;
-  j["mtime"] = entry.mtime_ns;
-  j["etag"] = entry.etag;
-  j["synced"] = entry.synced_ns;
-  return Dump(j);
+  return record_codec::EncodeEntry(entry);
 }
 
 Result<Entry> DecodeEntry(std::string_view key, std::string_view value) {
+  if (!IsJson(value)) return record_codec::DecodeEntry(key, value);
   std::optional<json> j = ParseObject(value);
   if (!j) return Corrupt(key, "not a JSON object");
   Entry e;
@@ -118,12 +119,11 @@ Result<Entry> DecodeEntry(std::string_view key, std::string_view value) {
 }
 
 std::string EncodeDirState(const DirState& state) {
-  json j = json::object();
-  j["listed"] = state.listed_ns;
-  return Dump(j);
+  return record_codec::EncodeDirState(state);
 }
 
 Result<DirState> DecodeDirState(std::string_view key, std::string_view value) {
+  if (!IsJson(value)) return record_codec::DecodeDirState(key, value);
   std::optional<json> j = ParseObject(value);
   if (!j) return Corrupt(key, "not a JSON object");
   DirState s;
@@ -187,10 +187,13 @@ Task<Status> EnsureSchemaVersion(std::shared_ptr<MetaStore> store) {
             "metadata schema version " + std::to_string(version) +
             " is newer than this build's " + std::to_string(kSchemaVersion));
       }
-      co_return Status::OK();
+      if (version == kSchemaVersion) co_return Status::OK();
     }
+    // New store, or an older version this build reads and upgrades (later
+    // writes use the new encoding, so older builds must refuse the store).
     Txn txn;
-    txn.compares.push_back(TxnCompare{key, 0});
+    txn.compares.push_back(
+        TxnCompare{key, kv->has_value() ? (*kv)->mod_revision : 0});
     json v = json::object();
     v["version"] = kSchemaVersion;
     txn.ops.push_back(TxnOp::Put(key, Dump(v)));

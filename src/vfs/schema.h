@@ -3,12 +3,13 @@
 //
 // Keys (bytewise sorted, inode numbers as 16 lower-case hex digits so that
 // byte order is numeric order):
-//   meta/version                  {"version":1}
+//   meta/version                  {"version":2}
 //   meta/next_ino                 {"next":N}
-//   dent/<parent ino>/<name>      Entry
-//   dir/<ino>                     DirState
-// Values are JSON objects; decoders ignore unknown fields and turn anything
-// malformed into kDataLoss naming the key, never a crash.
+//   dent/<parent ino>/<name>      Entry (binary, vfs/record_codec.h)
+//   dir/<ino>                     DirState (binary)
+// The meta/ values are JSON objects. Entries and directory records are
+// binary since version 2; version-1 (JSON) ones are still read. Decoders
+// turn anything malformed into kDataLoss naming the key, never a crash.
 //
 // Thread-safety: the free functions are pure; InodeAllocator may be used
 // concurrently from any thread.
@@ -28,7 +29,9 @@
 
 namespace strata::vfs::schema {
 
-inline constexpr uint64_t kSchemaVersion = 1;
+// 1: JSON entries; 2: binary entries and directory records. A version-1
+// store is upgraded on open.
+inline constexpr uint64_t kSchemaVersion = 2;
 inline constexpr std::string_view kVersionKey = "meta/version";
 inline constexpr std::string_view kNextInoKey = "meta/next_ino";
 inline constexpr std::string_view kDentPrefix = "dent/";
@@ -84,8 +87,9 @@ int64_t ToUnixNanos(std::chrono::system_clock::time_point t);
 std::chrono::system_clock::time_point FromUnixNanos(int64_t ns);
 int64_t NowUnixNanos();
 
-// Writes meta/version on a new store; kFailedPrecondition when the store
-// was written by a newer schema; kDataLoss when the record is corrupt.
+// Writes meta/version on a new store and upgrades an older one;
+// kFailedPrecondition when the store was written by a newer schema;
+// kDataLoss when the record is corrupt.
 Task<Status> EnsureSchemaVersion(std::shared_ptr<MetaStore> store);
 
 // Hands out unique inode numbers. Numbers are reserved kInoBlock at a time

@@ -3,6 +3,8 @@
 #include "vfs/schema.h"
 
 #include <set>
+#include <string>
+#include <vector>
 
 #include "strata/core/when_all.h"
 #include "vfs/namespace_test_util.h"
@@ -40,6 +42,61 @@ TEST(NamespaceSchemaTest, EntryRoundTrips) {
   back = DecodeEntry("k", schema::EncodeEntry(e));
   ASSERT_THAT(back, IsOk());
   EXPECT_EQ(*back, e);
+}
+
+TEST(NamespaceSchemaTest, EntriesAreBinaryAndCompact) {
+  Entry e;
+  e.ino = 42;
+  e.size = 4096;
+  e.mtime_ns = -5;  // before the epoch: zigzag keeps it short
+  e.etag = std::string("\xff\x00\x01", 3);  // opaque bytes, kept exactly
+  e.synced_ns = 1790000000200000000;
+  const std::string encoded = schema::EncodeEntry(e);
+  EXPECT_EQ(encoded[0], '\x01');
+  EXPECT_LT(encoded.size(), 24u);
+  auto back = DecodeEntry("k", encoded);
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(*back, e);
+  e.ino = UINT64_MAX;
+  e.size = UINT64_MAX;
+  e.mtime_ns = INT64_MIN;
+  e.synced_ns = INT64_MAX;
+  back = DecodeEntry("k", schema::EncodeEntry(e));
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(*back, e);
+}
+
+TEST(NamespaceSchemaTest, CorruptBinaryRecordsAreDataLossNamingTheKey) {
+  Entry e;
+  e.ino = 300;
+  e.etag = "abc";
+  const std::string good = schema::EncodeEntry(e);
+  std::vector<std::string> bad;
+  for (size_t n = 1; n < good.size(); ++n) bad.push_back(good.substr(0, n));
+  bad.push_back(good + "x");                      // trailing bytes
+  bad.push_back(std::string("\x01\x00\x00", 3));  // ino 0
+  std::string flags = good;
+  flags[3] = '\x02';  // unknown flag bit
+  bad.push_back(flags);
+  bad.push_back("\x01" + std::string(10, '\xff') + "\x01");  // varint > 64 bits
+  bad.push_back(
+      std::string("\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02", 11));
+  std::string long_etag = good;
+  long_etag[long_etag.size() - 4] = '\x7f';  // etag longer than the rest
+  bad.push_back(long_etag);
+  bad.push_back(schema::EncodeDirState(DirState()));  // the wrong record kind
+  for (const std::string& value : bad) {
+    auto got = DecodeEntry("dent/0000000000000001/x", value);
+    EXPECT_THAT(got, StatusIs(StatusCode::kDataLoss))
+        << ::testing::PrintToString(value);
+    EXPECT_THAT(Message(got.status()), HasSubstr("dent/0000000000000001/x"));
+  }
+  const std::string dir = schema::EncodeDirState(DirState());
+  for (const std::string& value :
+       {dir.substr(0, 1), dir + "x", good, std::string("\x02\x80", 2)}) {
+    EXPECT_THAT(DecodeDirState("dir/1", value), StatusIs(StatusCode::kDataLoss))
+        << ::testing::PrintToString(value);
+  }
 }
 
 TEST(NamespaceSchemaTest, EntryIgnoresUnknownFieldsAndDefaultsMissingOnes) {
@@ -105,8 +162,8 @@ TEST_F(NamespaceSchemaStoreTest, VersionIsWrittenOnceAndNewerIsRefused) {
   auto kv = Run(store_->Get(std::string(schema::kVersionKey)));
   ASSERT_THAT(kv, IsOk());
   ASSERT_TRUE(kv->has_value());
-  EXPECT_EQ((*kv)->value, R"({"version":1})");
-  ASSERT_THAT(Run(store_->Put("meta/version", R"({"version":2})")), IsOk());
+  EXPECT_EQ((*kv)->value, R"({"version":2})");
+  ASSERT_THAT(Run(store_->Put("meta/version", R"({"version":3})")), IsOk());
   EXPECT_THAT(Run(schema::EnsureSchemaVersion(store_)),
               StatusIs(StatusCode::kFailedPrecondition));
   NamespaceOptions options;
@@ -116,6 +173,26 @@ TEST_F(NamespaceSchemaStoreTest, VersionIsWrittenOnceAndNewerIsRefused) {
   ASSERT_THAT(Run(store_->Put("meta/version", "garbage")), IsOk());
   EXPECT_THAT(Run(schema::EnsureSchemaVersion(store_)),
               StatusIs(StatusCode::kDataLoss));
+}
+
+TEST_F(NamespaceSchemaStoreTest, VersionOneStoreIsReadAndUpgraded) {
+  // A version-1 store: JSON entry and directory records.
+  ASSERT_THAT(Run(store_->Put("meta/version", R"({"version":1})")), IsOk());
+  ASSERT_THAT(Run(store_->Put(schema::DentKey(1, "old"),
+                              R"({"ino":9,"dir":false,"size":3})")),
+              IsOk());
+  ASSERT_THAT(Run(schema::EnsureSchemaVersion(store_)), IsOk());
+  auto kv = Run(store_->Get(std::string(schema::kVersionKey)));
+  ASSERT_THAT(kv, IsOk());
+  ASSERT_TRUE(kv->has_value());
+  EXPECT_EQ((*kv)->value, R"({"version":2})");
+  auto old = Run(store_->Get(schema::DentKey(1, "old")));
+  ASSERT_THAT(old, IsOk());
+  ASSERT_TRUE(old->has_value());
+  auto e = DecodeEntry((*old)->key, (*old)->value);
+  ASSERT_THAT(e, IsOk());
+  EXPECT_EQ(e->ino, 9u);
+  EXPECT_EQ(e->size, 3u);
 }
 
 Task<Result<std::vector<uint64_t>>> AllocateMany(schema::InodeAllocator* a,

@@ -93,6 +93,15 @@ class MetaStore {
 
   // The key's value and mod_revision; nullopt when absent.
   virtual Task<Result<std::optional<KeyValue>>> Get(std::string key) = 0;
+  // Get answered on the calling thread without suspending, for engines that
+  // read local memory or disk (memory, RocksDB); usable from any thread,
+  // reactor or not. nullopt when the engine would have to wait (a remote
+  // store): use Get then. The default is nullopt.
+  virtual std::optional<Result<std::optional<KeyValue>>> TryGetNow(
+      std::string_view key) {
+    (void)key;
+    return std::nullopt;
+  }
 
   // Unconditional write; returns the new store revision.
   virtual Task<Result<uint64_t>> Put(std::string key, std::string value) = 0;

@@ -35,7 +35,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "strata/core/result.h"
@@ -103,6 +105,14 @@ class Namespace final : public fs::FileSystem {
   // is refreshed silently). kNotFound when `path` is neither cached nor in
   // the backend; a cached path the backend lost is dropped (removed = 1).
   Task<Result<SyncResult>> Sync(std::string path);
+
+  // Stat answered on the calling thread, without waiting, from the metadata
+  // cache: when every component of `path` is cached and fresh (or the cache
+  // knows the path is absent) and the MetaStore reads locally
+  // (MetaStore::TryGetNow). Usable from any thread, reactor or not; it never
+  // calls a backend. nullopt when Stat must ask the backend or a remote
+  // store. Same answers and errors as Stat.
+  std::optional<Result<fs::FileInfo>> TryStatNow(std::string_view path);
 
   // Rename, reporting atomicity. Same errors as Rename.
   Task<Result<MoveResult>> Move(std::string from, std::string to);
