@@ -80,6 +80,7 @@ ClientImpl::ClientImpl(ClientOptions options, ResolvedConfig config,
   region_ = std::move(config.region);
   endpoint_ = endpoint_parsed_.ToString();
   path_style_ = config.path_style;
+  flavor_ = options_.flavor;
   options_.http_client = nullptr;  // held in http_
 }
 

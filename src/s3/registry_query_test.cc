@@ -106,5 +106,18 @@ TEST(S3RegistryQueryTest, GcsFlavor) {
   EXPECT_EQ(o->scheme, "gs");
 }
 
+TEST(S3RegistryQueryTest, AppendIsACapabilityOfS3ButNotOfGcs) {
+  ASSERT_TRUE(RegisterSchemes().ok());
+  const std::string creds =
+      "?access_key_id=A&secret_access_key=S&endpoint=http://127.0.0.1:1";
+  auto s3 = fs::OpenFileSystem("s3://bucket/" + creds);
+  ASSERT_TRUE(s3.ok()) << s3.status().ToString();
+  EXPECT_TRUE(s3->fs->capabilities().append);
+  auto gs = fs::OpenFileSystem("gs://bucket/" + creds);
+  ASSERT_TRUE(gs.ok()) << gs.status().ToString();
+  EXPECT_FALSE(gs->fs->capabilities().append);
+  EXPECT_TRUE(gs->fs->capabilities().conditional_put);
+}
+
 }  // namespace
 }  // namespace strata::s3

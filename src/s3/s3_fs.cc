@@ -127,6 +127,13 @@ Task<Result<std::unique_ptr<fs::File>>> OpenWrite(ContextRef ctx,
   setup.create_only = options.create_new || options.if_none_match.has_value();
   setup.if_match = options.if_match.value_or("");
   setup.runtime = runtime::Runtime::Current();
+  if (options.append && ctx->client->flavor() == Flavor::kGcs) {
+    co_return UnimplementedError(
+        desc +
+        ": append is not supported on GCS (its XML API has neither "
+        "UploadPartCopy nor ETag If-Match writes; Capabilities::append is "
+        "false)");
+  }
   if (options.append) {
     STRATA_CO_RETURN_IF_ERROR(co_await PrepareAppend(ctx, options, &setup));
   } else if (!options.create && !options.create_new) {
@@ -144,7 +151,8 @@ class S3FileSystem final : public fs::FileSystem {
 
   fs::Capabilities capabilities() const override {
     fs::Capabilities c;
-    c.append = true;
+    // GCS's XML API has neither UploadPartCopy nor If-Match writes.
+    c.append = ctx_->client->flavor() != Flavor::kGcs;
     c.conditional_put = true;
     c.real_directories = true;
     return c;

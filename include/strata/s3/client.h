@@ -178,6 +178,8 @@ class Client {
   const std::string& region() const { return region_; }
   const std::string& endpoint() const { return endpoint_; }
   bool path_style() const { return path_style_; }
+  // The server family it speaks to (ClientOptions::flavor).
+  Flavor flavor() const { return flavor_; }
 
   // Buckets.
   virtual Task<Status> CreateBucket(std::string bucket) = 0;
@@ -253,6 +255,7 @@ class Client {
   std::string region_;
   std::string endpoint_;
   bool path_style_ = true;
+  Flavor flavor_ = Flavor::kAws;
 };
 
 // The one S3 error mapping: HTTP status + S3 error document → Status.

@@ -19,7 +19,9 @@
 // - append: an existing object is spliced with UploadPartCopy (objects under
 //   the 5 MiB part minimum are read and re-uploaded as the first part),
 //   keeping its content type, metadata and SSE settings.
-// Capabilities: conditional_put, append and real_directories (markers); no
+// Capabilities: conditional_put, append (not on gs://: GCS's XML API has
+// neither UploadPartCopy nor ETag If-Match writes, so an append is
+// kUnimplemented there) and real_directories (markers); no
 // atomic rename (Rename is copy + delete, files only), no positional writes,
 // no sync (Sync is a no-op: data is durable once Close returns).
 // Not atomic: Rename, RemoveDir(recursive), CreateDir(recursive). A File
