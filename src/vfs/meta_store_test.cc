@@ -1,11 +1,13 @@
 // The MetaStore conformance suite, part 1: get/put/delete, revisions, scans
 // and transactions, run against every store under both runtime kinds.
-// (Concurrency is in meta_store_concurrency_test.cc.)
+// (TryGetNow is in meta_store_try_get_test.cc, concurrency in
+// meta_store_concurrency_test.cc.)
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 

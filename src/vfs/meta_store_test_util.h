@@ -117,7 +117,8 @@ struct MetaStoreParam {
 
 // The MetaStore conformance fixture: a runtime of the param's kind and a
 // fresh, empty store of the param's backend for every test. TEST_Ps live in
-// meta_store_test.cc and meta_store_concurrency_test.cc.
+// meta_store_test.cc, meta_store_concurrency_test.cc and
+// meta_store_try_get_test.cc.
 class MetaStoreConformanceTest
     : public ::testing::TestWithParam<MetaStoreParam> {
  protected:

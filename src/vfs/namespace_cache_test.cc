@@ -1,6 +1,9 @@
 // Namespace metadata cache: sync intervals, Sync() counts, restarts over the
-// same MetaStore (memory and RocksDB), corrupt records, concurrent writers.
+// same MetaStore (memory and RocksDB), corrupt records, concurrent writers
+// and releasing the store. (TryStatNow is in namespace_try_stat_test.cc.)
 #include <set>
+#include <string>
+#include <vector>
 
 #include "strata/core/when_all.h"
 #include "vfs/namespace_test_util.h"
