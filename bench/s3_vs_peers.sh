@@ -10,7 +10,10 @@
 # would otherwise skip files already there).
 # Each measurement is repeated --reps times (default 3); the table shows the
 # median seconds and MiB/s or files/s, and strata's speed-up over the faster
-# peer (large object) and over rclone (small files).
+# peer (large object) and over rclone (small files). When radosgw runs on
+# this machine, each run starts once its daemons are idle, the server's CPU
+# per small-file GET is measured in the same run and the most files/s it
+# could serve with every core is printed.
 #
 # Usage: bench/s3_vs_peers.sh [--size MiB] [--files N] [--reps N] [--strata BIN]
 # Starts radosgw with scripts/start-rgw.sh if it is not running (and stops it
@@ -28,7 +31,7 @@ while [[ $# -gt 0 ]]; do
     --files) files=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
     --strata) strata=$2; shift 2 ;;
-    -h|--help) sed -n '2,19s/^# \{0,1\}//p' "$0"; exit 2 ;;
+    -h|--help) sed -n '2,22s/^# \{0,1\}//p' "$0"; exit 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -90,17 +93,52 @@ seconds() {  # command... → wall seconds
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 rm_remote() { "$AWS" --endpoint-url "$ep" s3 rm --recursive --only-show-errors "s3://$bucket/$1" >/dev/null || true; }
 
-# measure NAME CMD... : runs reps times (a fresh download target each time).
-declare -A result
+# CPU seconds used so far by the local Ceph daemons (radosgw, OSD, monitor);
+# empty when they are not local processes.
+server_cpu() {
+  local pids
+  pids=$(pgrep -x 'radosgw|ceph-osd|ceph-mon' | tr '\n' ' ')
+  [ -n "$pids" ] || return 0
+  for p in $pids; do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done |
+    awk -v hz="$(getconf CLK_TCK)" '{t += $1} END {printf "%.3f\n", t / hz}'
+}
+
+# Waits (up to 60 s) until the Ceph daemons use under 5% of a core, so a
+# measurement does not pay for the previous one's background work (radosgw's
+# garbage collector reclaims deleted objects for several seconds).
+settle() {
+  local a b
+  a=$(server_cpu)
+  [ -n "$a" ] || return 0
+  for _ in $(seq 1 60); do
+    sleep 1
+    b=$(server_cpu)
+    [ "$(echo "$b - $a < 0.05" | bc -l)" -eq 1 ] && return 0
+    a=$b
+  done
+}
+
+# measure NAME CMD... : runs reps times (a fresh download target each time;
+# with fresh_prefix set, that remote prefix is deleted before each run);
+# result[NAME] is the median wall time, cpu[NAME] the server's mean CPU
+# seconds per run.
+declare -A result cpu
+fresh_prefix=
 measure() {
   local name=$1; shift
-  local times=()
+  local times=() c0 c1 used=0
   for _ in $(seq 1 "$reps"); do
     rm -rf "$work/out"
+    [ -z "$fresh_prefix" ] || rm_remote "$fresh_prefix"
+    settle
+    c0=$(server_cpu)
     times+=("$(seconds "$@")")
+    c1=$(server_cpu)
+    [ -z "$c0" ] || used=$(echo "$used + $c1 - $c0" | bc -l)
   done
   result[$name]=$(printf '%s\n' "${times[@]}" | median)
-  echo "$name: ${times[*]} -> median ${result[$name]} s" >&2
+  [ -z "$c0" ] || cpu[$name]=$(printf '%.3f' "$(echo "$used / $reps" | bc -l)")
+  echo "$name: ${times[*]} -> median ${result[$name]} s; server CPU ${cpu[$name]:-?} s/run" >&2
 }
 
 st=("$strata" --endpoint "$ep" --path-style)
@@ -114,12 +152,25 @@ measure rclone_put "${rclone_env[@]}" rclone copyto --ignore-times --s3-upload-c
 measure rclone_get "${rclone_env[@]}" rclone copyto --multi-thread-streams 16 "rgw:$bucket/rclone-big" "$work/out"
 rm_remote rclone-big
 
+# cp -r copies INTO an existing directory (as cp does): upload to a fresh
+# prefix each time, so the download below fetches exactly $files files.
+fresh_prefix=strata-small
 measure strata_up "${st[@]}" cp -q -r --jobs 16 "$work/small" "s3://$bucket/strata-small"
+fresh_prefix=
+# Every download must have fetched exactly the uploaded files.
+expect_files() {
+  local n
+  n=$(find "$work/out" -type f | wc -l)
+  [ "$n" -eq "$files" ] || { echo "s3_vs_peers.sh: $1 downloaded $n files, not $files" >&2; exit 1; }
+}
 measure strata_down "${st[@]}" cp -q -r --jobs 16 "s3://$bucket/strata-small" "$work/out"
+expect_files strata_down
 measure aws_up "$AWS" --endpoint-url "$ep" s3 cp --only-show-errors --recursive "$work/small" "s3://$bucket/aws-small"
 measure aws_down "$AWS" --endpoint-url "$ep" s3 cp --only-show-errors --recursive "s3://$bucket/aws-small" "$work/out"
+expect_files aws_down
 measure rclone_up "${rclone_env[@]}" rclone copy --ignore-times --transfers 16 --checkers 16 "$work/small" "rgw:$bucket/rclone-small"
 measure rclone_down "${rclone_env[@]}" rclone copy --transfers 16 --checkers 16 "rgw:$bucket/rclone-small" "$work/out"
+expect_files rclone_down
 "$AWS" --endpoint-url "$ep" s3 rb --force "s3://$bucket" >/dev/null
 
 rate() { echo "scale=1; $1 / $2" | bc -l; }
@@ -139,3 +190,16 @@ for op in up down; do
     "$files" "$op" "$(rate "$files" "$s")" "$(rate "$files" "$a")" \
     "$(rate "$files" "$r")" "$(ratio "$s" "$(min "$a" "$r")")" "$(ratio "$s" "$r")"
 done
+
+# The server's own limit for small-file downloads: its CPU per GET. With
+# every core of this machine given to radosgw and nothing to the client, it
+# could serve at most cores / (CPU per GET) files per second.
+if [ -n "${cpu[strata_down]:-}" ]; then
+  cores=$(nproc)
+  printf '\nradosgw CPU per 4 KiB GET: strata download %.2f ms, rclone download %.2f ms;\n' \
+    "$(echo "${cpu[strata_down]} * 1000 / $files" | bc -l)" \
+    "$(echo "${cpu[rclone_down]} * 1000 / $files" | bc -l)"
+  printf 'at most %.0f files/s on %s cores with no client at all; 2 x rclone is %.0f files/s.\n' \
+    "$(echo "$cores * $files / ${cpu[strata_down]}" | bc -l)" "$cores" \
+    "$(echo "2 * $files / ${result[rclone_down]}" | bc -l)"
+fi
