@@ -1,22 +1,29 @@
 // S3FileSystem::List: ListObjectsV2 pages (delimiter "/" unless recursive)
 // mapped to FileInfo. Directories come from common prefixes, "dir/" markers
 // and (recursive) the parents of keys. S3 orders "b/" after "b-x" while
-// paths order "b" first, so a listing is collected, sorted by path and then
-// paged (memory grows with the directory's size).
+// paths order "b" first, so entries pass through a PathOrderBuffer that
+// holds back only what a later key could still precede, and pages are
+// yielded as entries leave it (memory stays bounded for typical names).
+// When many entries wait on one directory that the stream has not reached
+// ("part-0000" ... waiting for "part/"), one ListObjectsV2 with max-keys 1
+// per page probes whether that directory exists.
 #include <algorithm>
 #include <cstring>
-#include <map>
+#include <deque>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "s3/path_order.h"
 #include "s3/s3_fs_internal.h"
 
 namespace strata::s3 {
 namespace {
 
-struct Collected {
-  std::map<std::string, fs::FileInfo> entries;  // by relative path
-  bool saw_any = false;  // the directory exists (some key below it)
-};
+// Entries held before the directory blocking them is probed.
+constexpr size_t kProbeAt = 1000;
 
 bool Wanted(const std::string& rel, const fs::ListOptions& options) {
   return !rel.empty() &&
@@ -24,30 +31,48 @@ bool Wanted(const std::string& rel, const fs::ListOptions& options) {
          rel > options.start_after;
 }
 
-void AddDir(Collected* c, const std::string& rel) {
-  fs::FileInfo& info = c->entries[rel];
-  info.is_dir = true;
-}
+// Released entries that pass the options' filters, cut into pages.
+class Pager final {
+ public:
+  Pager(std::string path, const fs::ListOptions& options)
+      : path_(std::move(path)),
+        options_(options),
+        page_size_(std::max<size_t>(1, options.page_size)) {}
 
-void AddObject(Collected* c, const ObjectInfo& obj, const std::string& rel,
-               bool recursive) {
-  if (rel.empty()) return;  // the directory's own marker
-  if (recursive) {
-    for (size_t slash = rel.find('/'); slash != std::string::npos;
-         slash = rel.find('/', slash + 1)) {
-      if (slash > 0) AddDir(c, rel.substr(0, slash));
+  void Take(PathOrderBuffer* buffer) {
+    scratch_.clear();
+    buffer->Release(&scratch_);
+    for (fs::FileInfo& info : scratch_) {
+      if (!Wanted(info.path, options_)) continue;
+      info.path = path_ == "/" ? "/" + info.path : path_ + "/" + info.path;
+      page_.push_back(std::move(info));
+      if (page_.size() == page_size_) {
+        full_.push_back(std::move(page_));
+        page_ = {};
+      }
     }
   }
-  if (rel.back() == '/') {
-    AddDir(c, rel.substr(0, rel.size() - 1));
-    return;
+  // A page of page_size entries, if one is ready.
+  std::optional<fs::ListPage> Full() {
+    if (full_.empty()) return std::nullopt;
+    fs::ListPage page = std::move(full_.front());
+    full_.pop_front();
+    return page;
   }
-  fs::FileInfo& info = c->entries[rel];
-  if (info.is_dir) return;  // a file and a directory share a name: keep dir
-  info.size = obj.size;
-  info.mtime = obj.last_modified;
-  info.etag = obj.etag;
-}
+  // The last, partial page (after every Full page was taken).
+  std::optional<fs::ListPage> Rest() {
+    if (page_.empty()) return std::nullopt;
+    return std::exchange(page_, {});
+  }
+
+ private:
+  std::string path_;
+  const fs::ListOptions& options_;
+  size_t page_size_;
+  std::vector<fs::FileInfo> scratch_;
+  fs::ListPage page_;
+  std::deque<fs::ListPage> full_;
+};
 
 std::string Concat(std::string_view a, std::string_view b) {
   std::string out(a.size() + b.size(), '\0');
@@ -56,7 +81,7 @@ std::string Concat(std::string_view a, std::string_view b) {
   return out;
 }
 
-// Concatenation kept out of the coroutine (a GCC 12 -Wrestrict false
+// Concatenation kept out of the coroutines (a GCC 12 -Wrestrict false
 // positive otherwise).
 [[gnu::noinline]] ListOptions S3ListOptions(const std::string& base,
                                             const fs::ListOptions& options) {
@@ -69,6 +94,15 @@ std::string Concat(std::string_view a, std::string_view b) {
   return o;
 }
 
+// The first key below directory `rel` (relative to `base`), if any.
+[[gnu::noinline]] ListOptions ProbeOptions(const std::string& base,
+                                           const std::string& rel) {
+  ListOptions o;
+  o.prefix = Concat(Concat(base, rel), "/");
+  o.max_keys = 1;
+  return o;
+}
+
 // A listing entry outside the prefix asked for (untrusted server input).
 Status Malformed(const ContextRef& ctx, const ObjectPath& dir,
                  const std::string& prefix) {
@@ -78,29 +112,61 @@ Status Malformed(const ContextRef& ctx, const ObjectPath& dir,
                        prefix + "\" of bucket " + dir.bucket + ")");
 }
 
-Task<Status> Collect(ContextRef ctx, ObjectPath dir, fs::ListOptions options,
-                     Collected* out) {
+// Adds one ListObjectsV2 page to `buffer`.
+Status Feed(const ContextRef& ctx, const ObjectPath& dir,
+            const std::string& prefix, const ListResult& page, bool recursive,
+            PathOrderBuffer* buffer) {
   const std::string base = dir.DirPrefix();
-  ListOptions o = S3ListOptions(base, options);
-  for (;;) {
-    Result<ListResult> page = co_await ctx->client->List(dir.bucket, o);
-    if (!page.ok())
-      co_return NameObject(page.status(), ctx->paths.Describe(dir));
-    for (const ObjectInfo& obj : page->objects) {
-      if (!obj.key.starts_with(base)) co_return Malformed(ctx, dir, o.prefix);
-      out->saw_any = true;
-      AddObject(out, obj, obj.key.substr(base.size()), options.recursive);
-    }
-    for (const std::string& p : page->common_prefixes) {
-      if (!p.starts_with(base)) co_return Malformed(ctx, dir, o.prefix);
-      out->saw_any = true;
-      std::string rel = p.substr(base.size());
-      while (!rel.empty() && rel.back() == '/') rel.pop_back();
-      if (!rel.empty()) AddDir(out, rel);
-    }
-    if (!page->truncated || page->next_continuation_token.empty()) break;
-    o.continuation_token = page->next_continuation_token;
+  for (const ObjectInfo& obj : page.objects) {
+    if (!obj.key.starts_with(base)) return Malformed(ctx, dir, prefix);
+    buffer->AddObject(std::string_view(obj.key).substr(base.size()), obj,
+                      recursive);
   }
+  for (const std::string& p : page.common_prefixes) {
+    if (!p.starts_with(base)) return Malformed(ctx, dir, prefix);
+    buffer->AddPrefix(std::string_view(p).substr(base.size()));
+  }
+  if (!buffer->EndPage()) {
+    return DataLossError(ctx->paths.Describe(dir) +
+                         ": malformed listing from the server (keys of a "
+                         "page do not follow the previous page's, prefix \"" +
+                         prefix + "\" of bucket " + dir.bucket + ")");
+  }
+  return Status::OK();
+}
+
+// Requests the next ListObjectsV2 page (`*o` carries the continuation) and
+// feeds it to `buffer`; `*more` says whether another page follows.
+Task<Status> NextPage(ContextRef ctx, ObjectPath dir, bool recursive,
+                      ListOptions* o, PathOrderBuffer* buffer, bool* more) {
+  Result<ListResult> page = co_await ctx->client->List(dir.bucket, *o);
+  if (!page.ok()) co_return NameObject(page.status(), ctx->paths.Describe(dir));
+  STRATA_CO_RETURN_IF_ERROR(
+      Feed(ctx, dir, o->prefix, *page, recursive, buffer));
+  *more = page->truncated && !page->next_continuation_token.empty();
+  if (*more) {
+    o->continuation_token = page->next_continuation_token;
+  } else {
+    buffer->Finish();
+  }
+  co_return Status::OK();
+}
+
+// When many entries wait on a directory the stream has not reached, asks
+// the server whether it exists.
+Task<Status> MaybeProbe(ContextRef ctx, ObjectPath dir,
+                        PathOrderBuffer* buffer) {
+  if (buffer->size() < kProbeAt) co_return Status::OK();
+  std::optional<std::string> blocker = buffer->Blocker();
+  if (!blocker) co_return Status::OK();
+  ListOptions o = ProbeOptions(dir.DirPrefix(), *blocker);
+  Result<ListResult> page = co_await ctx->client->List(dir.bucket, o);
+  if (!page.ok()) co_return NameObject(page.status(), ctx->paths.Describe(dir));
+  bool exists = !page->common_prefixes.empty();
+  for (const ObjectInfo& obj : page->objects) {
+    exists = exists || obj.key.starts_with(o.prefix);
+  }
+  buffer->Resolve(*blocker, exists);
   co_return Status::OK();
 }
 
@@ -118,27 +184,36 @@ Task<Status> CheckEmptyDir(ContextRef ctx, ObjectPath dir) {
   co_return Status::OK();
 }
 
+// Pages are yielded as they fill; a failure ends the stream as its last
+// item (the only one when it comes before the first page).
 fs::ListStream ListImpl(ContextRef ctx, ObjectPath dir, std::string path,
                         fs::ListOptions options) {
-  Collected c;
-  Status st = co_await Collect(ctx, dir, options, &c);
-  if (st.ok() && !c.saw_any) st = co_await CheckEmptyDir(ctx, dir);
-  if (!st.ok()) {
-    co_yield Result<fs::ListPage>(st);
-    co_return;
-  }
-  const size_t page_size = std::max<size_t>(1, options.page_size);
-  fs::ListPage page;
-  for (auto& [rel, info] : c.entries) {
-    if (!Wanted(rel, options)) continue;
-    info.path = path == "/" ? "/" + rel : path + "/" + rel;
-    page.push_back(std::move(info));
-    if (page.size() == page_size) {
-      co_yield Result<fs::ListPage>(std::move(page));
-      page = {};
+  ListOptions o = S3ListOptions(dir.DirPrefix(), options);
+  PathOrderBuffer buffer;
+  Pager pager(path, options);
+  for (bool more = true; more;) {
+    Status st =
+        co_await NextPage(ctx, dir, options.recursive, &o, &buffer, &more);
+    if (st.ok() && more) st = co_await MaybeProbe(ctx, dir, &buffer);
+    if (!st.ok()) {
+      co_yield Result<fs::ListPage>(st);
+      co_return;
+    }
+    pager.Take(&buffer);
+    while (std::optional<fs::ListPage> full = pager.Full()) {
+      co_yield Result<fs::ListPage>(std::move(*full));
     }
   }
-  if (!page.empty()) co_yield Result<fs::ListPage>(std::move(page));
+  if (!buffer.saw_any()) {
+    Status st = co_await CheckEmptyDir(ctx, dir);
+    if (!st.ok()) {
+      co_yield Result<fs::ListPage>(st);
+      co_return;
+    }
+  }
+  if (std::optional<fs::ListPage> rest = pager.Rest()) {
+    co_yield Result<fs::ListPage>(std::move(*rest));
+  }
 }
 
 fs::ListStream ListError(Status st) { co_yield Result<fs::ListPage>(st); }
