@@ -114,6 +114,13 @@ Task<Result<std::unique_ptr<fs::File>>> OpenWrite(ContextRef ctx,
                                                   ObjectPath obj,
                                                   fs::OpenOptions options) {
   const std::string desc = ctx->paths.Describe(obj);
+  if (options.append && ctx->client->flavor() == Flavor::kGcs) {
+    co_return UnimplementedError(
+        desc +
+        ": append is not supported on GCS (its XML API has neither "
+        "UploadPartCopy nor ETag If-Match writes; Capabilities::append is "
+        "false)");
+  }
   if (options.if_none_match && *options.if_none_match != "*") {
     co_return InvalidArgumentError(
         desc + ": writes support only if_none_match \"*\" (create-only)");
@@ -127,13 +134,6 @@ Task<Result<std::unique_ptr<fs::File>>> OpenWrite(ContextRef ctx,
   setup.create_only = options.create_new || options.if_none_match.has_value();
   setup.if_match = options.if_match.value_or("");
   setup.runtime = runtime::Runtime::Current();
-  if (options.append && ctx->client->flavor() == Flavor::kGcs) {
-    co_return UnimplementedError(
-        desc +
-        ": append is not supported on GCS (its XML API has neither "
-        "UploadPartCopy nor ETag If-Match writes; Capabilities::append is "
-        "false)");
-  }
   if (options.append) {
     STRATA_CO_RETURN_IF_ERROR(co_await PrepareAppend(ctx, options, &setup));
   } else if (!options.create && !options.create_new) {

@@ -10,6 +10,7 @@
 
 #include "http/testing/test_server.h"
 #include "strata/fs/file_system.h"
+#include "strata/fs/registry.h"
 #include "strata/runtime/runtime.h"
 #include "strata/s3/client.h"
 #include "strata/s3/s3_fs.h"
@@ -27,6 +28,33 @@ const std::string kSmall = "0123456789";
 
 class S3FsGcsAppendTest : public ::testing::Test {
  protected:
+  // Builds the file system; `dir_check` is FileSystemOptions::
+  // check_directory_on_write (true by default, as through the registry).
+  void Open(bool dir_check) {
+    FileSystemOptions o;
+    o.shared_client = client_;
+    o.scheme = "gs";
+    o.check_directory_on_write = dir_check;
+    auto fs = NewS3FileSystem(o);
+    ASSERT_TRUE(fs.ok()) << fs.status().ToString();
+    fs_ = *fs;
+  }
+
+  // Append on small, big and missing objects: kUnimplemented naming the
+  // object, and no request reached the server.
+  void ExpectAppendRefused() {
+    for (const char* path : {"/bkt/small", "/bkt/big", "/bkt/missing"}) {
+      auto file = rt_->BlockOn(fs_->Open(path, fs::OpenOptions::Append()));
+      ASSERT_FALSE(file.ok()) << path;
+      EXPECT_EQ(file.status().code(), StatusCode::kUnimplemented) << path;
+      EXPECT_NE(
+          file.status().message().find(std::string("gs://bkt/") + (path + 5)),
+          std::string::npos)
+          << file.status().ToString();
+    }
+    EXPECT_TRUE(Seen().empty());
+  }
+
   void SetUp() override {
     auto rt = Runtime::Create();
     ASSERT_TRUE(rt.ok()) << rt.status().ToString();
@@ -47,13 +75,8 @@ class S3FsGcsAppendTest : public ::testing::Test {
     co.retry.max_attempts = 1;
     auto client = Client::Create(co);
     ASSERT_TRUE(client.ok()) << client.status().ToString();
-    FileSystemOptions o;
-    o.shared_client = *client;
-    o.scheme = "gs";
-    o.check_directory_on_write = false;
-    auto fs = NewS3FileSystem(o);
-    ASSERT_TRUE(fs.ok()) << fs.status().ToString();
-    fs_ = *fs;
+    client_ = *client;
+    Open(/*dir_check=*/false);
   }
 
   // HEAD and GET of /bkt/small (10 bytes) and HEAD of /bkt/big (5 MiB + 1);
@@ -92,6 +115,7 @@ class S3FsGcsAppendTest : public ::testing::Test {
 
   std::unique_ptr<Runtime> rt_;
   std::unique_ptr<TestServer> server_;
+  std::shared_ptr<Client> client_;
   std::shared_ptr<fs::FileSystem> fs_;
   std::mutex mu_;
   std::vector<TestRequest> seen_;
@@ -103,16 +127,21 @@ TEST_F(S3FsGcsAppendTest, CapabilitiesSayNoAppend) {
 }
 
 TEST_F(S3FsGcsAppendTest, AppendIsRefusedWithoutARequest) {
-  for (const char* path : {"/bkt/small", "/bkt/big", "/bkt/missing"}) {
-    auto file = rt_->BlockOn(fs_->Open(path, fs::OpenOptions::Append()));
-    ASSERT_FALSE(file.ok()) << path;
-    EXPECT_EQ(file.status().code(), StatusCode::kUnimplemented) << path;
-    EXPECT_NE(
-        file.status().message().find(std::string("gs://bkt/") + (path + 5)),
-        std::string::npos)
-        << file.status().ToString();
+  for (bool dir_check : {false, true}) {
+    Open(dir_check);
+    ExpectAppendRefused();
   }
-  EXPECT_TRUE(Seen().empty());
+}
+
+TEST_F(S3FsGcsAppendTest, ThroughTheRegistryToo) {
+  ASSERT_TRUE(RegisterSchemes().ok());
+  auto ref = fs::OpenFileSystem(
+      "gs://bkt/?access_key_id=A&secret_access_key=S&endpoint=" +
+      server_->url());
+  ASSERT_TRUE(ref.ok()) << ref.status().ToString();
+  fs_ = ref->fs;
+  EXPECT_FALSE(fs_->capabilities().append);
+  ExpectAppendRefused();
 }
 
 TEST_F(S3FsGcsAppendTest, OverwriteStillWorks) {

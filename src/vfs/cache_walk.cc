@@ -2,6 +2,7 @@
 // (docs/metadata-schema.md, "A lookup walks ...").
 #include "vfs/cache_walk.h"
 
+#include <cstdint>
 #include <utility>
 
 namespace strata::vfs::internal {
@@ -10,9 +11,19 @@ bool IsFresh(int64_t synced_ns, std::chrono::milliseconds interval,
              int64_t now) {
   if (interval < std::chrono::milliseconds(0)) return true;  // kSyncNever
   if (interval.count() == 0) return false;                   // kSyncAlways
-  const int64_t window =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(interval).count();
-  return now - synced_ns < window;
+  // Times come from the store (untrusted): any overflow reads as stale.
+  int64_t window = 0;
+  int64_t age = 0;
+  if (__builtin_mul_overflow(interval.count(), int64_t{1'000'000}, &window)) {
+    window = INT64_MAX;  // longer than 292 years: as good as never
+  }
+  if (__builtin_sub_overflow(now, synced_ns, &age)) return false;
+  return age < window;
+}
+
+bool ListingFresh(const schema::DirState& state,
+                  std::chrono::milliseconds interval, int64_t now) {
+  return state.listed_ns != 0 && IsFresh(state.listed_ns, interval, now);
 }
 
 CacheWalk::CacheWalk(uint64_t root, std::vector<std::string> comps,
@@ -35,6 +46,9 @@ void CacheWalk::WalkFrom(uint64_t parent) {
 }
 
 Status CacheWalk::Feed(const std::optional<KeyValue>& kv) {
+  if (done_) {
+    return FailedPreconditionError("CacheWalk::Feed after the walk ended");
+  }
   if (walking_) {
     WalkStep& step = steps_.back();
     if (kv.has_value()) {
@@ -62,8 +76,7 @@ Status CacheWalk::Feed(const std::optional<KeyValue>& kv) {
       Finish(state.status());
       return state.status();
     }
-    listed = state->listed_ns != 0 &&
-             IsFresh(state->listed_ns, inputs_->interval, inputs_->now);
+    listed = ListingFresh(*state, inputs_->interval, inputs_->now);
   }
   if (!listed) {
     Finish(std::optional<Found>());

@@ -44,8 +44,13 @@ struct Found {
 
 // Whether something confirmed at `synced_ns` is still trusted at `now`
 // under sync interval `interval` (negative: never refresh; 0: always).
+// Overflowing arithmetic (corrupt or crafted times) reads as stale.
 bool IsFresh(int64_t synced_ns, std::chrono::milliseconds interval,
              int64_t now);
+// Whether directory record `state` vouches for its directory's entries: a
+// full listing was taken (listed != 0) and is fresh.
+bool ListingFresh(const schema::DirState& state,
+                  std::chrono::milliseconds interval, int64_t now);
 
 // What phase 2 needs: the mount's sync interval, the clock reading and the
 // virtual path (for kNotFound).
@@ -64,7 +69,8 @@ class CacheWalk {
   // The key to read next; nullptr once the walk (and verdict) is done.
   const std::string* next_key() const { return done_ ? nullptr : &key_; }
   // Takes the value read at next_key() (nullopt: absent). kDataLoss naming
-  // the key for a corrupt record; the walk is then over.
+  // the key for a corrupt record; the walk is then over. kFailedPrecondition
+  // once the walk has ended.
   Status Feed(const std::optional<KeyValue>& kv);
 
   std::vector<WalkStep>& steps() { return steps_; }
@@ -88,7 +94,8 @@ class CacheWalk {
 };
 
 // Runs `walk` to its end with Gets on `store`. The walk must outlive the
-// returned task (callers co_await it at once).
+// returned task (callers co_await it at once); pointers, not references,
+// because a lazy task's reference parameters are easy to leave dangling.
 Task<Status> DriveWalk(MetaStore* store, CacheWalk* walk);
 // Runs `walk` on the calling thread with MetaStore::TryGetNow; nullopt when
 // the store cannot read without waiting (the walk is then unfinished).

@@ -43,7 +43,7 @@ Task<Result<bool>> NamespaceCore::DirListedFresh(
   if (!kv->has_value()) co_return false;
   auto state = schema::DecodeDirState(key, (*kv)->value);
   if (!state.ok()) co_return state.status();
-  co_return state->listed_ns != 0 && IsFresh(state->listed_ns, interval, now);
+  co_return ListingFresh(*state, interval, now);
 }
 
 Task<Result<std::vector<WalkStep>>> NamespaceCore::Walk(
@@ -157,6 +157,8 @@ std::optional<Result<fs::FileInfo>> NamespaceCore::TryStatNow(
   }
   VerdictInputs inputs;
   inputs.interval = IntervalOf(*r->mount);
+  // kSyncAlways: the backend is always asked; do not walk twice.
+  if (inputs.interval.count() == 0) return std::nullopt;
   inputs.now = Now();
   inputs.vpath = vpath;
   CacheWalk walk(r->mount->root_ino, SplitPath(r->relative), std::move(inputs));

@@ -45,6 +45,8 @@ class Reader {
       if (i == kMaxVarintBytes - 1 && b > 1) return Fail(field, "too large");
       v |= static_cast<uint64_t>(b & 0x7f) << (7 * i);
       if ((b & 0x80) == 0) {
+        // A last byte of 0 after the first adds nothing: not minimal.
+        if (b == 0 && i > 0) return Fail(field, "over-long");
         *out = v;
         return true;
       }

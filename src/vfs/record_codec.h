@@ -2,9 +2,10 @@
 // values, schema version 2; docs/metadata-schema.md "Record encoding").
 // Every stat decodes one entry per path component, so these are compact
 // and cheap: a tag byte, LEB128 varints (signed fields zigzag-mapped) and a
-// length-prefixed etag. Decoding is strict: a wrong tag, an over-long or
-// truncated varint, unknown flag bits or trailing bytes are kDataLoss naming
-// the key. Version-1 JSON records are decoded by schema.cc.
+// length-prefixed etag. Decoding is strict: a wrong tag, a truncated
+// varint, one longer than needed or wider than 64 bits, unknown flag bits,
+// ino 0 or trailing bytes are kDataLoss naming the key. Version-1 JSON records
+// are decoded by schema.cc.
 //
 // Thread-safety: pure functions.
 #pragma once

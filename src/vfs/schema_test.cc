@@ -74,7 +74,7 @@ TEST(NamespaceSchemaTest, CorruptBinaryRecordsAreDataLossNamingTheKey) {
   std::vector<std::string> bad;
   for (size_t n = 1; n < good.size(); ++n) bad.push_back(good.substr(0, n));
   bad.push_back(good + "x");                      // trailing bytes
-  bad.push_back(std::string("\x01\x00\x00", 3));  // ino 0
+  bad.push_back(std::string("\x01\x00\x00", 3));  // truncated after flags
   std::string flags = good;
   flags[3] = '\x02';  // unknown flag bit
   bad.push_back(flags);
@@ -97,6 +97,31 @@ TEST(NamespaceSchemaTest, CorruptBinaryRecordsAreDataLossNamingTheKey) {
     EXPECT_THAT(DecodeDirState("dir/1", value), StatusIs(StatusCode::kDataLoss))
         << ::testing::PrintToString(value);
   }
+}
+
+TEST(NamespaceSchemaTest, BinaryEntryWithInodeZeroIsDataLoss) {
+  // tag, ino 0, flags, size 0, mtime 0, synced 0, etag length 0
+  auto e = DecodeEntry("dent/0000000000000001/z",
+                       std::string("\x01\x00\x00\x00\x00\x00\x00", 7));
+  EXPECT_THAT(e, StatusIs(StatusCode::kDataLoss));
+  EXPECT_THAT(Message(e.status()), HasSubstr("ino 0"));
+  Entry ok;
+  ok.ino = 1;
+  std::string one = schema::EncodeEntry(ok);
+  EXPECT_EQ(one, std::string("\x01\x01\x00\x00\x00\x00\x00", 7));
+  EXPECT_THAT(DecodeEntry("k", one), IsOk());
+}
+
+TEST(NamespaceSchemaTest, NonMinimalVarintsAreDataLoss) {
+  // listed = 0 written as two bytes.
+  EXPECT_THAT(DecodeDirState("dir/1", std::string("\x02\x80\x00", 3)),
+              StatusIs(StatusCode::kDataLoss));
+  // ino = 1 written as two bytes.
+  EXPECT_THAT(
+      DecodeEntry("k", std::string("\x01\x81\x00\x00\x00\x00\x00\x00", 8)),
+      StatusIs(StatusCode::kDataLoss));
+  // A zero varint is one zero byte, which is fine.
+  EXPECT_THAT(DecodeDirState("dir/1", std::string("\x02\x00", 2)), IsOk());
 }
 
 TEST(NamespaceSchemaTest, EntryIgnoresUnknownFieldsAndDefaultsMissingOnes) {

@@ -98,8 +98,7 @@ class MetaStore {
   // reactor or not. nullopt when the engine would have to wait (a remote
   // store): use Get then. The default is nullopt.
   virtual std::optional<Result<std::optional<KeyValue>>> TryGetNow(
-      std::string_view key) {
-    (void)key;
+      std::string_view /*key*/) {
     return std::nullopt;
   }
 

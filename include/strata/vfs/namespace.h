@@ -58,7 +58,8 @@ struct NamespaceOptions {
   // fs::OpenFileSystem on the URI with the backend options as query).
   FileSystemOpener opener;
   // Test hook: the wall clock that cache freshness is measured against
-  // (default: std::chrono::system_clock::now).
+  // (default: std::chrono::system_clock::now). Called concurrently from any
+  // thread (reactors, and gRPC threads through TryStatNow).
   std::function<std::chrono::system_clock::time_point()> clock;
 };
 
