@@ -116,6 +116,7 @@ settle() {
     [ "$(echo "$b - $a < 0.05" | bc -l)" -eq 1 ] && return 0
     a=$b
   done
+  echo "s3_vs_peers.sh: warning: the Ceph daemons are still busy after 60 s" >&2
 }
 
 # measure NAME CMD... : runs reps times (a fresh download target each time;
@@ -152,8 +153,9 @@ measure rclone_put "${rclone_env[@]}" rclone copyto --ignore-times --s3-upload-c
 measure rclone_get "${rclone_env[@]}" rclone copyto --multi-thread-streams 16 "rgw:$bucket/rclone-big" "$work/out"
 rm_remote rclone-big
 
-# cp -r copies INTO an existing directory (as cp does): upload to a fresh
-# prefix each time, so the download below fetches exactly $files files.
+# Every upload goes to an emptied prefix each time (no tool pays for
+# overwrites), and strata's cp -r, which copies INTO an existing directory as
+# cp does, then leaves exactly $files files for the download below.
 fresh_prefix=strata-small
 measure strata_up "${st[@]}" cp -q -r --jobs 16 "$work/small" "s3://$bucket/strata-small"
 fresh_prefix=
@@ -165,10 +167,14 @@ expect_files() {
 }
 measure strata_down "${st[@]}" cp -q -r --jobs 16 "s3://$bucket/strata-small" "$work/out"
 expect_files strata_down
+fresh_prefix=aws-small
 measure aws_up "$AWS" --endpoint-url "$ep" s3 cp --only-show-errors --recursive "$work/small" "s3://$bucket/aws-small"
+fresh_prefix=
 measure aws_down "$AWS" --endpoint-url "$ep" s3 cp --only-show-errors --recursive "s3://$bucket/aws-small" "$work/out"
 expect_files aws_down
+fresh_prefix=rclone-small
 measure rclone_up "${rclone_env[@]}" rclone copy --ignore-times --transfers 16 --checkers 16 "$work/small" "rgw:$bucket/rclone-small"
+fresh_prefix=
 measure rclone_down "${rclone_env[@]}" rclone copy --transfers 16 --checkers 16 "rgw:$bucket/rclone-small" "$work/out"
 expect_files rclone_down
 "$AWS" --endpoint-url "$ep" s3 rb --force "s3://$bucket" >/dev/null
@@ -196,10 +202,14 @@ done
 # could serve at most cores / (CPU per GET) files per second.
 if [ -n "${cpu[strata_down]:-}" ]; then
   cores=$(nproc)
-  printf '\nradosgw CPU per 4 KiB GET: strata download %.2f ms, rclone download %.2f ms;\n' \
+  printf '\nCeph daemons CPU per 4 KiB GET: strata download %.2f ms, rclone download %.2f ms;\n' \
     "$(echo "${cpu[strata_down]} * 1000 / $files" | bc -l)" \
     "$(echo "${cpu[rclone_down]} * 1000 / $files" | bc -l)"
   printf 'at most %.0f files/s on %s cores with no client at all; 2 x rclone is %.0f files/s.\n' \
     "$(echo "$cores * $files / ${cpu[strata_down]}" | bc -l)" "$cores" \
     "$(echo "2 * $files / ${result[rclone_down]}" | bc -l)"
+  printf 'Ceph daemons CPU per 4 KiB upload: strata %.2f ms, aws %.2f ms, rclone %.2f ms.\n' \
+    "$(echo "${cpu[strata_up]} * 1000 / $files" | bc -l)" \
+    "$(echo "${cpu[aws_up]} * 1000 / $files" | bc -l)" \
+    "$(echo "${cpu[rclone_up]} * 1000 / $files" | bc -l)"
 fi
