@@ -97,7 +97,7 @@ std::optional<std::string> PathOrderBuffer::Pending(const std::string& rel,
   // Candidates X[0..i) for i >= 1 with X[i] < '/', then X itself for a
   // file; earlier candidates have larger bounds, so the first unresolved
   // one decides.
-  for (size_t i = 1; i <= rel.size(); ++i) {
+  for (size_t i = std::max<size_t>(1, min_dir_size_); i <= rel.size(); ++i) {
     if (i == rel.size() ? is_dir : static_cast<unsigned char>(rel[i]) >= '/')
       continue;
     std::string_view dir(rel.data(), i);

@@ -48,7 +48,11 @@ namespace strata::s3 {
 
 class PathOrderBuffer {
  public:
-  PathOrderBuffer() = default;
+  // Directories with names shorter than `min_dir_size` cannot appear (every
+  // key starts with the listing's ListOptions::prefix, of that size), so
+  // entries never wait for them.
+  explicit PathOrderBuffer(size_t min_dir_size = 0)
+      : min_dir_size_(min_dir_size) {}
 
   // Adds the entries of object key `rel` (relative to the listed directory;
   // empty for the directory's own marker, which adds nothing): with
@@ -88,6 +92,7 @@ class PathOrderBuffer {
   std::optional<std::string> Pending(const std::string& rel, bool is_dir) const;
   bool Passed(std::string_view dir) const;  // position >= dir + "/"
 
+  size_t min_dir_size_ = 0;
   std::map<std::string, fs::FileInfo> held_;  // by relative path
   std::set<std::string, std::less<>> resolved_;
   std::string position_;  // largest key delivered (valid if has_position_)

@@ -64,6 +64,24 @@ TEST(PathOrderTest, DirectoryBeforeDashFileAcrossPages) {
   EXPECT_EQ(b.size(), 0u);
 }
 
+TEST(PathOrderTest, NoWaitForDirectoriesShorterThanTheListedPrefix) {
+  // Listing with prefix "a-": every key starts with "a-", so directory "a"
+  // (keys "a/...") cannot come and nothing waits for it.
+  PathOrderBuffer b(2);
+  std::vector<fs::FileInfo> out;
+  FeedPage(&b, {"a-1", "a-2"}, false, true);
+  b.Release(&out);
+  // "a-2" still waits for a directory "a-2" (keys "a-2/..." may follow).
+  EXPECT_EQ(Names(out), std::vector<std::string>({"a-1"}));
+  // Without the bound both would wait for "a".
+  PathOrderBuffer unbounded;
+  out.clear();
+  FeedPage(&unbounded, {"a-1", "a-2"}, false, true);
+  unbounded.Release(&out);
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(unbounded.Blocker(), "a");
+}
+
 TEST(PathOrderTest, FileWaitsForDirectoryOfTheSameName) {
   PathOrderBuffer b;
   std::vector<fs::FileInfo> out;
@@ -424,7 +442,7 @@ void BruteForce(bool valid_keys, uint32_t seed) {
         options.start_after.empty() ? "" : base + options.start_after;
     auto pages =
         Serve(keys, base + options.prefix, sa, !options.recursive, &rng);
-    PathOrderBuffer b;
+    PathOrderBuffer b(options.prefix.size());
     auto got = Streamed(pages, base, options, keys, &rng, &b);
     auto want = Old(pages, base, options);
     ASSERT_EQ(got, want) << "iteration " << iter << ": "

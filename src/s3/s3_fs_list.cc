@@ -189,7 +189,7 @@ Task<Status> CheckEmptyDir(ContextRef ctx, ObjectPath dir) {
 fs::ListStream ListImpl(ContextRef ctx, ObjectPath dir, std::string path,
                         fs::ListOptions options) {
   ListOptions o = S3ListOptions(dir.DirPrefix(), options);
-  PathOrderBuffer buffer;
+  PathOrderBuffer buffer(options.prefix.size());
   Pager pager(path, options);
   for (bool more = true; more;) {
     Status st =
