@@ -65,8 +65,6 @@ class AzureFileSystem final : public fs::FileSystem {
   Task<Status> DeleteAll(std::string container, std::vector<std::string> blobs);
   Task<Status> ListForRemove(std::string path, bool recursive,
                              std::vector<std::string>* blobs);
-  Task<Result<std::vector<fs::FileInfo>>> ListAll(std::string path,
-                                                  fs::ListOptions options);
   Task<Status> CheckListTarget(std::string path);
   static fs::ListStream ListPages(AzureFileSystem* self, std::string path,
                                   fs::ListOptions options);

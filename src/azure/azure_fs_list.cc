@@ -1,8 +1,18 @@
 // AzureFileSystem listings: List (pages in path order), directory probes and
-// the listing behind RemoveDir.
+// the listing behind RemoveDir. List Blobs orders "b/" after "b-x" while
+// paths order "b" first, so entries pass through a ListOrderBuffer that
+// holds back only what a later name could still precede, and pages are
+// yielded as entries leave it. When many entries wait on one prefix the
+// stream has not reached ("part-0" ... waiting for "part/"), one List Blobs
+// with max_results 1 per page probes it.
 #include <algorithm>
+#include <deque>
+#include <optional>
+#include <string_view>
+#include <utility>
 
 #include "azure/azure_fs_impl.h"
+#include "azure/azure_list_order.h"
 #include "strata/core/when_all.h"
 #include "strata/fs/registry.h"
 
@@ -18,26 +28,121 @@ std::string DirPrefix(const std::string& blob) {
   return p;
 }
 
-bool PathLess(const fs::FileInfo& a, const fs::FileInfo& b) {
-  if (a.path != b.path) return a.path < b.path;
-  return a.is_dir < b.is_dir;
+// Entries held before the prefix blocking them is probed.
+constexpr size_t kProbeAt = 1000;
+
+// One listing in progress: the List Blobs request (its marker carries the
+// continuation) and the buffer its pages feed.
+struct ListRun {
+  ListRun(Client* c, std::string cont, std::string dp, const std::string& p,
+          const fs::ListOptions& options)
+      : client(c),
+        container(std::move(cont)),
+        dir_prefix(std::move(dp)),
+        path(p),
+        buffer(p, options.prefix, options.recursive) {
+    request.prefix = dir_prefix;
+    request.prefix.append(options.prefix);
+    if (!options.recursive) request.delimiter.assign(1, '/');
+  }
+
+  Client* client;
+  std::string container;
+  std::string dir_prefix;  // "a/b/" for /container/a/b
+  std::string path;        // the listed FS path
+  ListOptions request;
+  ListOrderBuffer buffer;
+};
+
+// Released entries after start_after, cut into pages.
+class Pager final {
+ public:
+  Pager(const std::string& path, const fs::ListOptions& options)
+      : page_size_(std::max<size_t>(options.page_size, 1)) {
+    if (!options.start_after.empty()) {
+      after_ = fs::JoinPath(path, options.start_after);
+    }
+  }
+
+  void Take(ListOrderBuffer* buffer) {
+    scratch_.clear();
+    buffer->Release(&scratch_);
+    for (fs::FileInfo& info : scratch_) {
+      if (after_ && info.path <= *after_) continue;
+      page_.push_back(std::move(info));
+      if (page_.size() == page_size_) full_.push_back(std::exchange(page_, {}));
+    }
+  }
+  // A page of page_size entries, if one is ready.
+  std::optional<fs::ListPage> Full() {
+    if (full_.empty()) return std::nullopt;
+    fs::ListPage page = std::move(full_.front());
+    full_.pop_front();
+    return page;
+  }
+  // The last, partial page (after every Full page was taken).
+  std::optional<fs::ListPage> Rest() {
+    if (page_.empty()) return std::nullopt;
+    return std::exchange(page_, {});
+  }
+
+ private:
+  size_t page_size_;
+  std::optional<std::string> after_;
+  std::vector<fs::FileInfo> scratch_;
+  fs::ListPage page_;
+  std::deque<fs::ListPage> full_;
+};
+
+// Adds one List Blobs page to the run's buffer.
+Status Feed(ListRun* run, const ListResult& page) {
+  const size_t base = run->dir_prefix.size();
+  for (const BlobProperties& b : page.blobs) {
+    STRATA_RETURN_IF_ERROR(CheckListed(b.name, run->request.prefix, run->path));
+    run->buffer.AddBlob(std::string_view(b.name).substr(base), b);
+  }
+  for (const std::string& p : page.prefixes) {
+    STRATA_RETURN_IF_ERROR(CheckListed(p, run->request.prefix, run->path));
+    run->buffer.AddPrefix(std::string_view(p).substr(base));
+  }
+  if (!run->buffer.EndPage()) {
+    return DataLossError("list " + run->path +
+                         ": malformed listing from the server: names of a "
+                         "page do not follow the previous page's (prefix '" +
+                         run->request.prefix + "')");
+  }
+  return Status::OK();
 }
 
-// One entry of a listing below `dir` (FS path) from a blob name relative to
-// the listed prefix; directories lose their trailing '/'.
-fs::FileInfo Entry(const std::string& dir, std::string rel,
-                   const BlobProperties* blob) {
-  fs::FileInfo info;
-  if (!rel.empty() && rel.back() == '/') {
-    rel.pop_back();
-    info.is_dir = true;
-  } else if (blob != nullptr) {
-    info.size = blob->size;
-    info.mtime = blob->last_modified;
-    info.etag = blob->etag;
-  }
-  info.path = fs::JoinPath(dir, rel);
-  return info;
+// Requests the next List Blobs page and feeds it; `*more` says whether
+// another page follows.
+Task<Status> NextPage(ListRun* run, bool* more) {
+  Result<ListResult> page =
+      co_await run->client->List(run->container, run->request);
+  if (!page.ok()) co_return page.status().WithContext("list " + run->path);
+  STRATA_CO_RETURN_IF_ERROR(Feed(run, *page));
+  run->request.marker = page->next_marker;
+  *more = !run->request.marker.empty();
+  if (!*more) run->buffer.Finish();
+  co_return Status::OK();
+}
+
+// When many entries wait on a prefix the stream has not reached, asks the
+// server (one name) what is below it.
+Task<Status> MaybeProbe(ListRun* run) {
+  if (run->buffer.size() < kProbeAt) co_return Status::OK();
+  std::optional<std::string> blocker = run->buffer.Blocker();
+  if (!blocker) co_return Status::OK();
+  ListOptions probe;
+  probe.prefix = run->dir_prefix;
+  probe.prefix.append(*blocker);
+  probe.max_results = 1;
+  Result<ListResult> r = co_await run->client->List(run->container, probe);
+  if (!r.ok()) co_return r.status().WithContext("list " + run->path);
+  bool exact = !r->blobs.empty() && r->blobs.front().name == probe.prefix;
+  run->buffer.Resolve(*blocker, exact,
+                      !r->blobs.empty() || !r->prefixes.empty());
+  co_return Status::OK();
 }
 
 }  // namespace
@@ -78,70 +183,46 @@ Task<Status> AzureFileSystem::CheckListTarget(std::string path) {
   co_return file.status().WithContext("list " + path);
 }
 
-Task<Result<std::vector<fs::FileInfo>>> AzureFileSystem::ListAll(
-    std::string path, fs::ListOptions options) {
-  BlobPath w = SplitPath(path);
-  if (w.container.empty()) {
-    co_return InvalidArgumentError("list " + path +
-                                   ": listing containers is not supported");
-  }
-  std::string dir_prefix = DirPrefix(w.blob);
-  ListOptions lo;
-  lo.prefix = dir_prefix;
-  lo.prefix.append(options.prefix);
-  if (!options.recursive) lo.delimiter.assign(1, '/');
-  std::vector<fs::FileInfo> out;
-  bool seen = false;
-  do {
-    Result<ListResult> page = co_await client_->List(w.container, lo);
-    if (!page.ok()) co_return page.status().WithContext("list " + path);
-    for (const BlobProperties& b : page->blobs) {
-      STRATA_CO_RETURN_IF_ERROR(CheckListed(b.name, lo.prefix, path));
-      if (b.name.size() == dir_prefix.size()) continue;  // the dir's marker
-      seen = true;
-      out.push_back(Entry(path, b.name.substr(dir_prefix.size()), &b));
-    }
-    for (const std::string& p : page->prefixes) {
-      STRATA_CO_RETURN_IF_ERROR(CheckListed(p, lo.prefix, path));
-      if (p.size() == dir_prefix.size()) continue;
-      seen = true;
-      out.push_back(Entry(path, p.substr(dir_prefix.size()), nullptr));
-    }
-    lo.marker = page->next_marker;
-  } while (!lo.marker.empty());
-  if (!seen) STRATA_CO_RETURN_IF_ERROR(co_await CheckListTarget(path));
-  std::sort(out.begin(), out.end(), PathLess);
-  if (!options.start_after.empty()) {
-    std::string after = fs::JoinPath(path, options.start_after);
-    std::erase_if(out,
-                  [&after](const fs::FileInfo& e) { return e.path <= after; });
-  }
-  co_return out;
-}
-
 fs::ListStream AzureFileSystem::List(std::string path,
                                      fs::ListOptions options) {
   return ListPages(this, std::move(path), std::move(options));
 }
 
+// Pages are yielded as entries leave the buffer; a failure ends the stream
+// as its last item (the only one when it comes before the first page).
 fs::ListStream AzureFileSystem::ListPages(AzureFileSystem* self,
                                           std::string path,
                                           fs::ListOptions options) {
-  size_t page_size = std::max<size_t>(options.page_size, 1);
-  Result<std::vector<fs::FileInfo>> all = co_await self->ListAll(path, options);
-  if (!all.ok()) {
-    co_yield Result<fs::ListPage>(all.status());
+  BlobPath w = SplitPath(path);
+  if (w.container.empty()) {
+    co_yield Result<fs::ListPage>(InvalidArgumentError(
+        "list " + path + ": listing containers is not supported"));
     co_return;
   }
-  fs::ListPage page;
-  for (fs::FileInfo& e : *all) {
-    page.push_back(std::move(e));
-    if (page.size() == page_size) {
-      co_yield Result<fs::ListPage>(std::move(page));
-      page = fs::ListPage();
+  ListRun run(&self->client(), w.container, DirPrefix(w.blob), path, options);
+  Pager pager(path, options);
+  for (bool more = true; more;) {
+    Status st = co_await NextPage(&run, &more);
+    if (st.ok() && more) st = co_await MaybeProbe(&run);
+    if (!st.ok()) {
+      co_yield Result<fs::ListPage>(st);
+      co_return;
+    }
+    pager.Take(&run.buffer);
+    while (std::optional<fs::ListPage> full = pager.Full()) {
+      co_yield Result<fs::ListPage>(std::move(*full));
     }
   }
-  if (!page.empty()) co_yield Result<fs::ListPage>(std::move(page));
+  if (!run.buffer.saw_any()) {
+    Status st = co_await self->CheckListTarget(path);
+    if (!st.ok()) {
+      co_yield Result<fs::ListPage>(st);
+      co_return;
+    }
+  }
+  if (std::optional<fs::ListPage> rest = pager.Rest()) {
+    co_yield Result<fs::ListPage>(std::move(*rest));
+  }
 }
 
 // Every blob below `path` (markers included) for RemoveDir; kNotFound when
