@@ -6,13 +6,13 @@
 // stream has not reached ("part-0" ... waiting for "part/"), one List Blobs
 // with max_results 1 per page probes it.
 #include <algorithm>
-#include <deque>
 #include <optional>
 #include <string_view>
 #include <utility>
 
 #include "azure/azure_fs_impl.h"
 #include "azure/azure_list_order.h"
+#include "fs/list_pages.h"
 #include "strata/core/when_all.h"
 #include "strata/fs/registry.h"
 
@@ -58,7 +58,7 @@ struct ListRun {
 class Pager final {
  public:
   Pager(const std::string& path, const fs::ListOptions& options)
-      : page_size_(std::max<size_t>(options.page_size, 1)) {
+      : pages_(options.page_size) {
     if (!options.start_after.empty()) {
       after_ = fs::JoinPath(path, options.start_after);
     }
@@ -69,29 +69,16 @@ class Pager final {
     buffer->Release(&scratch_);
     for (fs::FileInfo& info : scratch_) {
       if (after_ && info.path <= *after_) continue;
-      page_.push_back(std::move(info));
-      if (page_.size() == page_size_) full_.push_back(std::exchange(page_, {}));
+      pages_.Add(std::move(info));
     }
   }
-  // A page of page_size entries, if one is ready.
-  std::optional<fs::ListPage> Full() {
-    if (full_.empty()) return std::nullopt;
-    fs::ListPage page = std::move(full_.front());
-    full_.pop_front();
-    return page;
-  }
-  // The last, partial page (after every Full page was taken).
-  std::optional<fs::ListPage> Rest() {
-    if (page_.empty()) return std::nullopt;
-    return std::exchange(page_, {});
-  }
+  std::optional<fs::ListPage> Full() { return pages_.Full(); }
+  std::optional<fs::ListPage> Rest() { return pages_.Rest(); }
 
  private:
-  size_t page_size_;
   std::optional<std::string> after_;
+  fs::ListPageCutter pages_;
   std::vector<fs::FileInfo> scratch_;
-  fs::ListPage page_;
-  std::deque<fs::ListPage> full_;
 };
 
 // Adds one List Blobs page to the run's buffer.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "http/testing/test_server.h"
+#include "s3/fake_server_test_util.h"
 #include "strata/fs/file_system.h"
 #include "strata/fs/registry.h"
 #include "strata/runtime/runtime.h"
@@ -63,17 +64,7 @@ class S3FsGcsAppendTest : public ::testing::Test {
         TestServer::Start([this](const TestRequest& r) { return Handle(r); });
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
-    ClientOptions co;
-    co.flavor = Flavor::kGcs;
-    co.endpoint = server_->url();
-    co.region = "auto";
-    co.path_style = true;
-    Credentials creds;
-    creds.access_key_id = "GOOGEXAMPLE";
-    creds.secret_access_key = "secret";
-    co.credentials = creds;
-    co.retry.max_attempts = 1;
-    auto client = Client::Create(co);
+    auto client = fake_server::NewClient(server_->url(), Flavor::kGcs);
     ASSERT_TRUE(client.ok()) << client.status().ToString();
     client_ = *client;
     Open(/*dir_check=*/false);

@@ -9,13 +9,13 @@
 // per page probes whether that directory exists.
 #include <algorithm>
 #include <cstring>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "fs/list_pages.h"
 #include "s3/path_order.h"
 #include "s3/s3_fs_internal.h"
 
@@ -35,9 +35,7 @@ bool Wanted(const std::string& rel, const fs::ListOptions& options) {
 class Pager final {
  public:
   Pager(std::string path, const fs::ListOptions& options)
-      : path_(std::move(path)),
-        options_(options),
-        page_size_(std::max<size_t>(1, options.page_size)) {}
+      : path_(std::move(path)), options_(options), pages_(options.page_size) {}
 
   void Take(PathOrderBuffer* buffer) {
     scratch_.clear();
@@ -45,33 +43,17 @@ class Pager final {
     for (fs::FileInfo& info : scratch_) {
       if (!Wanted(info.path, options_)) continue;
       info.path = path_ == "/" ? "/" + info.path : path_ + "/" + info.path;
-      page_.push_back(std::move(info));
-      if (page_.size() == page_size_) {
-        full_.push_back(std::move(page_));
-        page_ = {};
-      }
+      pages_.Add(std::move(info));
     }
   }
-  // A page of page_size entries, if one is ready.
-  std::optional<fs::ListPage> Full() {
-    if (full_.empty()) return std::nullopt;
-    fs::ListPage page = std::move(full_.front());
-    full_.pop_front();
-    return page;
-  }
-  // The last, partial page (after every Full page was taken).
-  std::optional<fs::ListPage> Rest() {
-    if (page_.empty()) return std::nullopt;
-    return std::exchange(page_, {});
-  }
+  std::optional<fs::ListPage> Full() { return pages_.Full(); }
+  std::optional<fs::ListPage> Rest() { return pages_.Rest(); }
 
  private:
   std::string path_;
   const fs::ListOptions& options_;
-  size_t page_size_;
+  fs::ListPageCutter pages_;
   std::vector<fs::FileInfo> scratch_;
-  fs::ListPage page_;
-  std::deque<fs::ListPage> full_;
 };
 
 std::string Concat(std::string_view a, std::string_view b) {

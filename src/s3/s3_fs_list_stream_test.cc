@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "http/testing/test_server.h"
+#include "s3/fake_server_test_util.h"
 #include "strata/fs/file_system.h"
 #include "strata/runtime/runtime.h"
 #include "strata/s3/client.h"
@@ -151,16 +152,7 @@ class S3FsListStreamTest : public ::testing::Test {
         [bucket](const TestRequest& req) { return bucket->Handle(req); });
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
-    ClientOptions co;
-    co.endpoint = server_->url();
-    co.region = "us-east-1";
-    co.path_style = true;
-    Credentials creds;
-    creds.access_key_id = "AKIDEXAMPLE";
-    creds.secret_access_key = "secret";
-    co.credentials = creds;
-    co.retry.max_attempts = 1;
-    auto client = Client::Create(co);
+    auto client = fake_server::NewClient(server_->url());
     ASSERT_TRUE(client.ok()) << client.status().ToString();
     FileSystemOptions o;
     o.shared_client = *client;
