@@ -23,17 +23,6 @@ ListOrderBuffer::ListOrderBuffer(std::string dir_path, std::string prefix,
       prefix_(std::move(prefix)),
       recursive_(recursive) {}
 
-void ListOrderBuffer::Note(std::string_view name) {
-  if (!page_open_) {
-    page_min_ = name;
-    page_max_ = name;
-    page_open_ = true;
-    return;
-  }
-  if (name < page_min_) page_min_ = name;
-  if (name > page_max_) page_max_ = name;
-}
-
 void ListOrderBuffer::Insert(std::string_view rel, fs::FileInfo info) {
   info.path = fs::JoinPath(dir_path_, rel);
   Key key(info.path, info.is_dir);
@@ -48,7 +37,7 @@ void ListOrderBuffer::Insert(std::string_view rel, fs::FileInfo info) {
 }
 
 void ListOrderBuffer::Add(std::string_view rel, const BlobProperties* blob) {
-  Note(rel);
+  position_.Note(rel);
   if (rel.empty()) return;  // the directory's own marker
   saw_any_ = true;
   fs::FileInfo info;
@@ -74,16 +63,12 @@ void ListOrderBuffer::AddBlob(std::string_view rel,
 void ListOrderBuffer::AddPrefix(std::string_view rel) {
   // Some emulators (Azurite, issue #1473) repeat the last page's BlobPrefix
   // at the start of the next page: the same directory, already added.
-  if (has_position_ && rel == position_) return;
+  if (position_.known() && rel == position_.key()) return;
   Add(rel, nullptr);
 }
 
 bool ListOrderBuffer::EndPage() {
-  if (!page_open_) return true;
-  page_open_ = false;
-  if (has_position_ && page_min_ <= position_) return false;
-  position_ = std::move(page_max_);
-  has_position_ = true;
+  if (!position_.EndPage()) return false;
   // Resolutions the position has overtaken are no longer needed.
   for (auto it = resolved_.begin(); it != resolved_.end();) {
     it = Passed(it->first) ? resolved_.erase(it) : std::next(it);
@@ -96,25 +81,19 @@ void ListOrderBuffer::Finish() { finished_ = true; }
 bool ListOrderBuffer::SlashDone() const {
   if (finished_ || slash_none_) return true;
   if (!prefix_.empty() && prefix_.front() != '/') return true;
-  return has_position_ && !position_.empty() &&
-         static_cast<unsigned char>(position_[0]) > '/';
+  return position_.known() && !position_.key().empty() &&
+         static_cast<unsigned char>(position_.key()[0]) > '/';
 }
 
 bool ListOrderBuffer::Passed(std::string_view dir) const {
-  if (finished_) return true;
-  if (!has_position_) return false;
-  // position_ >= dir + "/", without building the string.
-  std::string_view p = position_;
-  std::string_view head = p.substr(0, std::min(p.size(), dir.size()));
-  if (head != dir) return head > dir;
-  return p.size() > dir.size() && !BelowSlash(p[dir.size()]);
+  return finished_ || position_.PassedDir(dir);
 }
 
 std::optional<std::string> ListOrderBuffer::Pending(
     std::string_view name) const {
   if (finished_) return std::nullopt;
   if (!SlashDone()) return std::string("/");
-  if (!has_position_ || std::string_view(position_) < name) {
+  if (!position_.known() || std::string_view(position_.key()) < name) {
     return std::string();
   }
   for (size_t i = std::max<size_t>(1, prefix_.size()); i < name.size(); ++i) {

@@ -42,6 +42,7 @@
 #include <utility>
 #include <vector>
 
+#include "fs/list_pages.h"
 #include "strata/azure/client.h"
 #include "strata/fs/types.h"
 
@@ -93,7 +94,6 @@ class ListOrderBuffer {
   };
 
   void Add(std::string_view rel, const BlobProperties* blob);
-  void Note(std::string_view name);
   void Insert(std::string_view rel, fs::FileInfo info);
   bool SlashDone() const;
   bool Passed(std::string_view dir) const;  // position >= dir + "/"
@@ -108,10 +108,7 @@ class ListOrderBuffer {
   std::map<std::string, bool, std::less<>> resolved_;  // dir → exists
   bool slash_probed_ = false;                          // the "/" probe ran
   bool slash_none_ = false;                            // ... and found nothing
-  std::string position_;                               // largest name delivered
-  bool has_position_ = false;
-  std::string page_min_, page_max_;
-  bool page_open_ = false;
+  fs::ListKeyPosition position_;  // how far the stream has got
   bool finished_ = false;
   Key last_released_;
   bool released_any_ = false;

@@ -7,14 +7,7 @@ namespace strata::s3 {
 
 void PathOrderBuffer::Note(std::string_view key) {
   saw_any_ = true;
-  if (!page_open_) {
-    page_min_ = key;
-    page_max_ = key;
-    page_open_ = true;
-    return;
-  }
-  if (key < page_min_) page_min_ = key;
-  if (key > page_max_) page_max_ = key;
+  position_.Note(key);
 }
 
 void PathOrderBuffer::Insert(std::string rel, const fs::FileInfo& info) {
@@ -67,11 +60,7 @@ void PathOrderBuffer::AddPrefix(std::string_view rel) {
 }
 
 bool PathOrderBuffer::EndPage() {
-  if (!page_open_) return true;
-  page_open_ = false;
-  if (has_position_ && page_min_ <= position_) return false;
-  position_ = std::move(page_max_);
-  has_position_ = true;
+  if (!position_.EndPage()) return false;
   // Resolutions the position has overtaken are no longer needed.
   for (auto it = resolved_.begin(); it != resolved_.end();) {
     it = Passed(*it) ? resolved_.erase(it) : std::next(it);
@@ -82,13 +71,7 @@ bool PathOrderBuffer::EndPage() {
 void PathOrderBuffer::Finish() { finished_ = true; }
 
 bool PathOrderBuffer::Passed(std::string_view dir) const {
-  if (finished_) return true;
-  if (!has_position_) return false;
-  // position_ >= dir + "/", without building the string.
-  std::string_view p = position_;
-  std::string_view head = p.substr(0, std::min(p.size(), dir.size()));
-  if (head != dir) return head > dir;
-  return p.size() > dir.size() && p[dir.size()] >= '/';
+  return finished_ || position_.PassedDir(dir);
 }
 
 std::optional<std::string> PathOrderBuffer::Pending(const std::string& rel,

@@ -41,6 +41,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fs/list_pages.h"
 #include "strata/fs/types.h"
 #include "strata/s3/client.h"
 
@@ -95,10 +96,7 @@ class PathOrderBuffer {
   size_t min_dir_size_ = 0;
   std::map<std::string, fs::FileInfo> held_;  // by relative path
   std::set<std::string, std::less<>> resolved_;
-  std::string position_;  // largest key delivered (valid if has_position_)
-  bool has_position_ = false;
-  std::string page_min_, page_max_;
-  bool page_open_ = false;
+  fs::ListKeyPosition position_;
   bool finished_ = false;
   std::string last_released_;
   bool released_any_ = false;
